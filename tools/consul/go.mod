@@ -1,0 +1,3 @@
+module github.com/eoskeeper/eoskeeper/tools/consul
+
+go 1.24
