@@ -1,0 +1,74 @@
+package keeper
+
+import "fmt"
+
+// Evidence is everything the admission rule looks at, gathered by the keeper from its own
+// nodeos and from the lock's value. It is a plain value so the rule can be tested as a table.
+type Evidence struct {
+	Node  string
+	Role  Role
+	Delay int // the role's priority delay in missed turns
+
+	Healthy     bool
+	Maintenance bool
+	// LockHeld reports whether another session holds the lock.
+	LockHeld bool
+	// Record is the lock's value (kept after release): the last holder, watermark, hand-off.
+	Record LockRecord
+
+	// MissedTurns is the run of our producer's most recent turns without a block, as this
+	// node's nodeos saw them.
+	MissedTurns int
+	// PausedConfirmed reports that this node's nodeos answered paused == true this tick.
+	PausedConfirmed bool
+	// LastOurBlock is the newest block of our producer this node has seen on chain.
+	LastOurBlock Block
+}
+
+// Admission is the rule's verdict.
+type Admission struct {
+	Contend bool
+	// Why names the rule that admitted or refused, for logs and status.
+	Why string
+}
+
+// Admit decides whether this node may try to acquire the lock now (DESIGN.md invariants 3, 5
+// and 8). It admits only a healthy producer node, outside maintenance, with the lock free and
+// this node's nodeos confirmed paused, and then only when one of these holds:
+//   - evidence: our producer missed its most recent Delay turns entirely;
+//   - hand-off: the free lock's record hands production to this node;
+//   - last producer: this node produced the watermark block and no newer block of ours is on
+//     chain, so resuming here cannot overlap another producer.
+func Admit(e Evidence) Admission {
+	switch {
+	case !e.Role.Producer():
+		return Admission{Why: fmt.Sprintf("role %s never produces", e.Role)}
+	case e.Maintenance:
+		return Admission{Why: "maintenance mode"}
+	case !e.Healthy:
+		return Admission{Why: "nodeos unhealthy"}
+	case e.LockHeld:
+		return Admission{Why: "lock held by " + nonEmpty(e.Record.Node, "another session")}
+	case !e.PausedConfirmed:
+		return Admission{Why: "nodeos not confirmed paused"}
+	case e.Delay < 1:
+		return Admission{Why: "no priority delay configured"}
+	}
+	if h := e.Record.Handoff; h != nil && h.To == e.Node && e.LastOurBlock.Num <= h.Watermark.Num {
+		return Admission{Contend: true, Why: fmt.Sprintf("hand-off to %s at block %d", h.To, h.Watermark.Num)}
+	}
+	if e.MissedTurns >= e.Delay {
+		return Admission{Contend: true, Why: fmt.Sprintf("our producer missed %d turns (role %s waits for %d)", e.MissedTurns, e.Role, e.Delay)}
+	}
+	if wm := e.Record.Watermark; wm.Node == e.Node && wm.Num > 0 && e.LastOurBlock.Num <= wm.Num {
+		return Admission{Contend: true, Why: fmt.Sprintf("this node produced the watermark block %d and none is newer", wm.Num)}
+	}
+	return Admission{Why: fmt.Sprintf("our producer missed %d of the %d turns role %s waits for", e.MissedTurns, e.Delay, e.Role)}
+}
+
+func nonEmpty(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}

@@ -1,0 +1,139 @@
+package keeper
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+)
+
+// Config is everything the keeper decides with. DefaultConfig fills the defaults of DESIGN.md;
+// Validate checks it. Dependencies are injected through Deps, not through Config.
+type Config struct {
+	// Producer is our producer account, e.g. "eosstorebest".
+	Producer string
+	// Node is this host's name, unique among the agents of one producer.
+	Node string
+	// Role is this node's role: A, B, C or F.
+	Role Role
+
+	// PriorityDelays is, per role, the number of our producer's most recent turns that must have
+	// been missed entirely before a node of that role may contend for the lock (DESIGN.md
+	// invariant 3). Defaults: A 1, B 2, C 6.
+	PriorityDelays map[Role]int
+
+	// PollInterval is the tick of the keeper loop. Default 1s.
+	PollInterval time.Duration
+	// BlockInterval is the wall time of one block on the chain being watched: 500ms on a real
+	// chain, less on an accelerated test network. Stall thresholds are multiples of it.
+	BlockInterval time.Duration
+	// CallTimeout bounds each nodeos call. Default 2s.
+	CallTimeout time.Duration
+	// MarginSlots is the propagation margin: a turn counts as missed only once the head is this
+	// many block slots past its end. Default 2.
+	MarginSlots int
+	// MaxBackfill is the most block headers fetched in one tick to fill a gap in observation.
+	// A larger gap leaves the observation incomplete for that span, so no turn inside it counts
+	// as missed. Default 256.
+	MaxBackfill int
+
+	// Health and alert thresholds (seed defaults).
+	MinPeers int // default 5
+	// APIFailures is the streak of failed nodeos calls that raises the API alert. Default 5.
+	APIFailures int
+	// HeadStallBlocks and LIBStallBlocks are how long, in block intervals of wall time, head and
+	// LIB may stand still before the node is unhealthy. Defaults 20 (10 s) and 40 (20 s).
+	HeadStallBlocks int
+	LIBStallBlocks  int
+	// MinProducers is the fewest distinct producers that must appear in the last ProducersWindow
+	// blocks (an isolated node sees only itself). Defaults 5 and 120 (60 s).
+	MinProducers    int
+	ProducersWindow int
+
+	// FenceCommand, when set, is run if nodeos cannot be confirmed paused before the fence
+	// deadline (e.g. ["systemctl", "stop", "nodeos"]).
+	FenceCommand []string
+	// FenceMargin is how long before the fence deadline the keeper stops retrying the pause and
+	// runs the fence command. Default 2s.
+	FenceMargin time.Duration
+
+	// Logger receives the keeper's log lines; nil discards them.
+	Logger hclog.Logger
+}
+
+// DefaultConfig returns a Config with every default of DESIGN.md filled; the caller sets
+// Producer, Node and Role.
+func DefaultConfig() Config {
+	return Config{
+		PriorityDelays:  map[Role]int{RoleA: 1, RoleB: 2, RoleC: 6},
+		PollInterval:    time.Second,
+		BlockInterval:   500 * time.Millisecond,
+		CallTimeout:     2 * time.Second,
+		MarginSlots:     2,
+		MaxBackfill:     256,
+		MinPeers:        5,
+		APIFailures:     5,
+		HeadStallBlocks: 20,
+		LIBStallBlocks:  40,
+		MinProducers:    5,
+		ProducersWindow: 120,
+		FenceMargin:     2 * time.Second,
+	}
+}
+
+// Validate reports every problem in the configuration.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Producer == "" {
+		errs = append(errs, errors.New("producer is required"))
+	}
+	if c.Node == "" {
+		errs = append(errs, errors.New("node is required"))
+	}
+	if !c.Role.Valid() {
+		errs = append(errs, fmt.Errorf("role %q is not one of A, B, C, F", c.Role))
+	}
+	if c.Role.Producer() && c.PriorityDelays[c.Role] < 1 {
+		errs = append(errs, fmt.Errorf("priority delay for role %s must be at least 1 missed turn, got %d", c.Role, c.PriorityDelays[c.Role]))
+	}
+	positive := []struct {
+		name string
+		d    time.Duration
+	}{
+		{"poll interval", c.PollInterval},
+		{"block interval", c.BlockInterval},
+		{"call timeout", c.CallTimeout},
+		{"fence margin", c.FenceMargin},
+	}
+	for _, p := range positive {
+		if p.d <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be positive, got %s", p.name, p.d))
+		}
+	}
+	counts := []struct {
+		name string
+		n    int
+	}{
+		{"max backfill", c.MaxBackfill},
+		{"api failures", c.APIFailures},
+		{"head stall blocks", c.HeadStallBlocks},
+		{"LIB stall blocks", c.LIBStallBlocks},
+		{"producers window", c.ProducersWindow},
+	}
+	for _, p := range counts {
+		if p.n < 1 {
+			errs = append(errs, fmt.Errorf("%s must be at least 1, got %d", p.name, p.n))
+		}
+	}
+	if c.MarginSlots < 0 || c.MinPeers < 0 || c.MinProducers < 0 {
+		errs = append(errs, errors.New("margin slots, min peers and min producers must not be negative"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("keeper: invalid config: %w", err)
+	}
+	return nil
+}
+
+// delay returns the role's priority delay in missed turns.
+func (c Config) delay() int { return c.PriorityDelays[c.Role] }

@@ -1,0 +1,185 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/eoskeeper/eoskeeper/nodeos"
+)
+
+// Node is the keeper's view of its local nodeos. NodeosNode adapts a *nodeos.Client to it.
+type Node interface {
+	// Info returns the chain head and LIB as nodeos reports them.
+	Info(ctx context.Context) (ChainInfo, error)
+	// Block returns the header of block num on nodeos's current fork.
+	Block(ctx context.Context, num uint32) (BlockHeader, error)
+	// Schedule returns the active producer schedule.
+	Schedule(ctx context.Context) (nodeos.Schedule, error)
+	// Paused reports whether production is paused.
+	Paused(ctx context.Context) (bool, error)
+	// Pause pauses production.
+	Pause(ctx context.Context) error
+	// Resume resumes production.
+	Resume(ctx context.Context) error
+	// Peers returns the number of connected p2p peers.
+	Peers(ctx context.Context) (int, error)
+}
+
+// ChainInfo is the part of get_info the keeper uses.
+type ChainInfo struct {
+	Head         uint32
+	HeadTime     time.Time
+	HeadProducer string
+	LIB          uint32
+}
+
+// BlockHeader is the part of a block header the keeper uses.
+type BlockHeader struct {
+	Num             uint32
+	Time            time.Time
+	Producer        string
+	ScheduleVersion uint32
+}
+
+// Lock is the producer's lock as the keeper sees it. ElectionLock adapts an *election.Election.
+type Lock interface {
+	// Acquire makes one attempt to take the lock carrying rec. It returns ErrLockHeld when
+	// another session holds it (or lock-delay is in effect).
+	Acquire(ctx context.Context, rec LockRecord) (Term, error)
+	// Watch returns a channel that delivers the latest view of the lock and the operator's
+	// flags whenever they change, until ctx ends. The first view arrives promptly.
+	Watch(ctx context.Context) <-chan LockView
+}
+
+// ErrLockHeld is returned by Lock.Acquire when the lock cannot be taken now.
+var ErrLockHeld = errors.New("keeper: lock held or in lock-delay")
+
+// Term is one tenure of the lock.
+type Term interface {
+	// Lost closes when holding the lock can no longer be proven.
+	Lost() <-chan struct{}
+	// FenceBy is the instant by which nodeos must be paused once Lost has closed.
+	FenceBy() time.Time
+	// SetWatermark records our producer's newest block in the lock's value, only while held.
+	SetWatermark(ctx context.Context, wm Block) error
+	// Release gives the lock up, recording the hand-off when h is not nil.
+	Release(ctx context.Context, h *Handoff) error
+}
+
+// LockRecord is the content of the lock's value.
+type LockRecord struct {
+	Node      string
+	Role      Role
+	Watermark Block
+	// Handoff names the node a planned switchover hands production to; it stays in the value
+	// after release.
+	Handoff *Handoff
+}
+
+// Handoff is a planned switchover's record: the target and the watermark at the pause.
+type Handoff struct {
+	To        string
+	Watermark Block
+}
+
+// LockView is what Watch delivers.
+type LockView struct {
+	// Held reports whether a session holds the lock; Record is the value even when free.
+	Held   bool
+	Record LockRecord
+	// Maintenance is the operator's maintenance flag.
+	Maintenance       bool
+	MaintenanceReason string
+	// SwitchoverTo, when set, asks the holder to hand production to that node.
+	SwitchoverTo string
+	// Err is the last error of the watch, nil when the view is fresh.
+	Err error
+}
+
+// LogEvent is a line of nodeos's log that matters to the keeper. FollowerEvents adapts a
+// nodeos.Follower's events.
+type LogEvent struct {
+	Kind     LogEventKind
+	Num      uint32
+	Slot     nodeos.Slot
+	Producer string
+	Text     string
+}
+
+// LogEventKind tells the log events apart.
+type LogEventKind int
+
+// The log events the keeper reacts to.
+const (
+	// LogProduced: this node's nodeos signed a block.
+	LogProduced LogEventKind = iota + 1
+	// LogDoubleProduced: nodeos switched forks between two blocks of one number by one producer.
+	LogDoubleProduced
+	// LogImplicitPause: nodeos did not produce because no recent finalizer votes arrived.
+	LogImplicitPause
+)
+
+// Alert is one alert state change the keeper raises; AlertSink delivers it.
+type Alert struct {
+	Key      string
+	Severity Severity
+	Fired    bool
+	Message  string
+	Figures  []Figure
+	Time     time.Time
+}
+
+// Figure is a named number or value attached to an alert.
+type Figure struct {
+	Name  string
+	Value string
+}
+
+// Severity orders alerts.
+type Severity int
+
+// The severities.
+const (
+	Info Severity = iota
+	Warning
+	Critical
+)
+
+// String returns the severity's name.
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Critical:
+		return "critical"
+	}
+	return "unknown"
+}
+
+// AlertSink receives alert changes. Notify must not block.
+type AlertSink interface {
+	Notify(a Alert)
+}
+
+// StatusSink receives the status snapshot every tick. Publish must not block.
+type StatusSink interface {
+	Publish(s Status)
+}
+
+// Deps are the keeper's collaborators.
+type Deps struct {
+	Node Node
+	// Lock is required for roles A, B and C; role F may leave it nil.
+	Lock Lock
+	// Events, when set, delivers this node's log events (Produced block and friends).
+	Events <-chan LogEvent
+	Alerts AlertSink
+	Sinks  []StatusSink
+	// Fence runs the configured fence command; nil uses os/exec.
+	Fence func(ctx context.Context, argv []string) error
+	// Now returns the current time; nil uses time.Now.
+	Now func() time.Time
+}

@@ -1,0 +1,50 @@
+package keeper
+
+import (
+	"fmt"
+	"time"
+)
+
+// health reports whether this node's nodeos is fit to produce (DESIGN.md invariant 5) and, if
+// not, every reason why.
+func (k *Keeper) health() (bool, []string) {
+	o := &k.obs
+	now := k.deps.Now()
+	var problems []string
+	if o.apiStreak >= k.cfg.APIFailures || (!o.reachable && o.head == 0) {
+		problems = append(problems, fmt.Sprintf("nodeos API failed %d times in a row", o.apiStreak))
+	}
+	if o.head != 0 {
+		if d := now.Sub(o.headAdvancedAt); d > k.stall(k.cfg.HeadStallBlocks) {
+			problems = append(problems, fmt.Sprintf("head %d not advancing for %s", o.head, d.Round(time.Millisecond)))
+		}
+		if d := now.Sub(o.libAdvancedAt); d > k.stall(k.cfg.LIBStallBlocks) {
+			problems = append(problems, fmt.Sprintf("LIB %d not advancing for %s", o.lib, d.Round(time.Millisecond)))
+		}
+	}
+	if n, full := o.distinctProducers(k.cfg.ProducersWindow); !full {
+		problems = append(problems, fmt.Sprintf("observed fewer than %d blocks so far", k.cfg.ProducersWindow))
+	} else if n < k.minProducers() {
+		problems = append(problems, fmt.Sprintf("only %d distinct producers in the last %d blocks", n, k.cfg.ProducersWindow))
+	}
+	if o.peersKnown && o.peers < k.cfg.MinPeers {
+		problems = append(problems, fmt.Sprintf("%d p2p peers, fewer than %d", o.peers, k.cfg.MinPeers))
+	}
+	if !o.schedKnown {
+		problems = append(problems, "producer schedule unknown")
+	}
+	return len(problems) == 0, problems
+}
+
+// stall converts a threshold in blocks into wall time on this chain.
+func (k *Keeper) stall(blocks int) time.Duration {
+	return time.Duration(blocks) * k.cfg.BlockInterval
+}
+
+// minProducers is MinProducers, capped by the schedule size on small test chains.
+func (k *Keeper) minProducers() int {
+	if n := len(k.obs.sched.Producers); k.obs.schedKnown && n < k.cfg.MinProducers {
+		return n
+	}
+	return k.cfg.MinProducers
+}

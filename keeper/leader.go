@@ -1,0 +1,175 @@
+package keeper
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/eoskeeper/eoskeeper/nodeos"
+)
+
+// lead is the tick of the lock holder: keep production confirmed, keep the watermark current,
+// and give the lock up when this node can no longer produce well or an operator asks for it.
+func (k *Keeper) lead(ctx context.Context) {
+	select {
+	case <-k.term.Lost():
+		k.fence(ctx, "lock lost: leadership can no longer be proven")
+		return
+	default:
+	}
+	k.updateWatermark(ctx)
+	if k.lock.Maintenance {
+		return // no automatic action; fencing on loss still applies
+	}
+	if healthy, problems := k.health(); !healthy {
+		k.alerts.raise(k.deps.Now(), alertHolderUnhealthy, Critical,
+			"lock holder's nodeos unhealthy, resigning: "+strings.Join(problems, "; "), k.figures())
+		k.resign(ctx, "nodeos unhealthy: "+strings.Join(problems, "; "), nil)
+		return
+	}
+	if n := k.missedTurns(k.resumedAt, 1); n > 0 {
+		k.alerts.raise(k.deps.Now(), alertHolderMissed, Critical,
+			"our producer missed a turn while this node held the lock and was resumed; resigning", k.figures())
+		k.resign(ctx, "our producer missed a turn while this node was producing", nil)
+		return
+	}
+	if k.obs.pausedKnown && k.obs.paused {
+		k.log.Warn("nodeos reports paused while holding the lock; resuming")
+		k.alerts.raise(k.deps.Now(), alertHolderPaused, Warning, "nodeos paused itself while holding the lock", k.figures())
+		if err := k.resumeConfirmed(ctx); err != nil {
+			k.log.Warn("resume failed", "error", err)
+		}
+	} else if k.obs.pausedKnown {
+		k.alerts.clear(k.deps.Now(), alertHolderPaused)
+	}
+	if to := k.lock.SwitchoverTo; to != "" && to != k.cfg.Node {
+		k.switchover(ctx, to)
+	}
+}
+
+// updateWatermark writes our producer's newest block into the lock's value when it moved.
+func (k *Keeper) updateWatermark(ctx context.Context) {
+	wm := k.obs.lastOur
+	if wm.Num <= k.watermark.Num {
+		return
+	}
+	// Our blocks while this node holds the lock and is resumed are this node's; the log, when
+	// followed, confirms it block by block.
+	if k.deps.Events == nil || k.lastProduced.Num >= wm.Num {
+		wm.Node = k.cfg.Node
+	}
+	if k.deps.Events == nil && wm.Node == k.cfg.Node {
+		k.lastProduced, k.lastProducedAt = wm, k.deps.Now()
+	}
+	cctx, cancel := context.WithTimeout(ctx, k.cfg.CallTimeout)
+	defer cancel()
+	if err := k.term.SetWatermark(cctx, wm); err != nil {
+		k.log.Warn("cannot update the watermark", "block", wm.Num, "error", err)
+		return
+	}
+	k.watermark = wm
+}
+
+// switchover hands production to node to, between our producer's turns: pause, confirm,
+// record the hand-off with the watermark, release.
+func (k *Keeper) switchover(ctx context.Context, to string) {
+	if !k.betweenTurns() {
+		return
+	}
+	k.log.Info("planned switchover", "to", to)
+	deadline := k.deps.Now().Add(2 * k.cfg.CallTimeout)
+	if err := k.pauseConfirmed(ctx, deadline); err != nil {
+		k.log.Error("switchover aborted: pause not confirmed; resuming", "error", err)
+		if err := k.resumeConfirmed(ctx); err != nil {
+			k.log.Error("resume after aborted switchover failed", "error", err)
+		}
+		return
+	}
+	k.updateWatermark(ctx)
+	wm := k.watermark
+	if k.obs.lastOur.Num > wm.Num {
+		wm = k.obs.lastOur
+		wm.Node = k.cfg.Node
+	}
+	k.release(ctx, fmt.Sprintf("planned switchover to %s", to), &Handoff{To: to, Watermark: wm})
+}
+
+// betweenTurns reports whether the head is outside our producer's turn and far enough from the
+// next one for a hand-off to complete.
+func (k *Keeper) betweenTurns() bool {
+	o := &k.obs
+	if !o.schedKnown {
+		return false
+	}
+	if _, in := o.sched.CurrentTurn(k.cfg.Producer, o.headSlot); in {
+		return false
+	}
+	next, ok := o.sched.NextTurn(k.cfg.Producer, o.headSlot)
+	if !ok {
+		return true
+	}
+	// The hand-off takes a few calls; keep at least two block slots of margin per second of
+	// wall time it may need, scaled to this chain's block interval.
+	need := nodeos.Slot(4*k.cfg.CallTimeout/k.cfg.BlockInterval) + nodeos.Slot(k.cfg.MarginSlots)
+	return next.First-o.headSlot > need
+}
+
+// resign pauses nodeos, confirms it, and releases the lock (without a hand-off: the standbys
+// then need the missed-turn evidence). If the pause cannot be confirmed the fence command runs.
+func (k *Keeper) resign(ctx context.Context, reason string, h *Handoff) {
+	deadline := k.deps.Now().Add(2 * k.cfg.CallTimeout)
+	if fb := k.term.FenceBy().Add(-k.cfg.FenceMargin); fb.Before(deadline) {
+		deadline = fb
+	}
+	if err := k.pauseConfirmed(ctx, deadline); err != nil {
+		k.runFence(err)
+	}
+	k.release(ctx, reason, h)
+}
+
+func (k *Keeper) release(ctx context.Context, reason string, h *Handoff) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), k.cfg.CallTimeout)
+	defer cancel()
+	if err := k.term.Release(cctx, h); err != nil {
+		k.log.Warn("lock release failed; the session expires on its own", "error", err)
+	}
+	k.term = nil
+	k.watermark = Block{}
+	k.transition(Standby, reason)
+}
+
+// fence pauses nodeos after the lock was lost, before the term's fence deadline; if the pause
+// cannot be confirmed in time, the configured fence command runs and a critical alert says so.
+func (k *Keeper) fence(ctx context.Context, reason string) {
+	k.transition(Fencing, reason)
+	fenceBy := k.term.FenceBy()
+	// Fencing completes even when the agent is stopping.
+	fctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), fenceBy)
+	defer cancel()
+	if err := k.pauseConfirmed(fctx, fenceBy.Add(-k.cfg.FenceMargin)); err != nil {
+		k.runFence(err)
+	} else {
+		k.alerts.clear(k.deps.Now(), alertFenceFailed)
+	}
+	k.alerts.event(k.deps.Now(), alertLockLost, Warning, "lock lost; nodeos paused: "+reason, k.figures())
+	k.release(fctx, reason, nil)
+}
+
+// runFence runs the fence command when nodeos could not be confirmed paused.
+func (k *Keeper) runFence(cause error) {
+	msg := "cannot confirm nodeos paused: " + cause.Error()
+	if len(k.cfg.FenceCommand) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := k.deps.Fence(ctx, k.cfg.FenceCommand); err != nil {
+			msg += "; fence command failed: " + err.Error()
+		} else {
+			msg += "; fence command ran"
+		}
+	} else {
+		msg += "; no fence command configured"
+	}
+	k.log.Error("fencing", "detail", msg)
+	k.alerts.raise(k.deps.Now(), alertFenceFailed, Critical, msg, k.figures())
+}

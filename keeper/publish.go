@@ -1,0 +1,75 @@
+package keeper
+
+import (
+	"time"
+
+	"github.com/eoskeeper/eoskeeper/nodeos"
+)
+
+// logEvent handles one line of nodeos's log.
+func (k *Keeper) logEvent(ev LogEvent) {
+	now := k.deps.Now()
+	switch ev.Kind {
+	case LogProduced:
+		if ev.Producer == k.cfg.Producer && ev.Num >= k.lastProduced.Num {
+			k.lastProduced = Block{Num: ev.Num, Slot: uint32(ev.Slot), Node: k.cfg.Node}
+			k.lastProducedAt = now
+		}
+	case LogDoubleProduced:
+		if ev.Producer == k.cfg.Producer {
+			k.alerts.event(now, alertDoubleProduced, Critical, "nodeos saw our producer double-produce: "+ev.Text, k.figures())
+		}
+	case LogImplicitPause:
+		if k.term != nil {
+			k.alerts.event(now, alertImplicitPause, Critical,
+				"nodeos paused itself for lack of finalizer votes while holding the lock: "+ev.Text, k.figures())
+		}
+	}
+}
+
+// producing reports whether this node produced one of our blocks in our most recent turn.
+func (k *Keeper) producing() bool {
+	o := &k.obs
+	if k.lastProduced.Num == 0 || !o.schedKnown {
+		return false
+	}
+	if cur, in := o.sched.CurrentTurn(k.cfg.Producer, o.headSlot); in && cur.Contains(nodeos.Slot(k.lastProduced.Slot)) {
+		return true
+	}
+	prev, ok := o.sched.PrevTurn(k.cfg.Producer, o.headSlot)
+	return ok && prev.Contains(nodeos.Slot(k.lastProduced.Slot))
+}
+
+// publish stores the snapshot and hands it to every sink.
+func (k *Keeper) publish(now time.Time) {
+	o := &k.obs
+	healthy, problems := k.health()
+	s := &Status{
+		Node: k.cfg.Node, Role: k.cfg.Role, Producer: k.cfg.Producer, Time: now,
+		State: k.state, StateSince: k.stateSince, StateReason: k.stateReason, Transitions: k.transitions,
+		Reachable: o.reachable, APIFailureStreak: o.apiStreak, APIErrors: o.apiErrors,
+		Head: o.head, HeadTime: o.headTime, HeadProducer: o.headProducer, LIB: o.lib,
+		HeadAdvancedAt: o.headAdvancedAt, LIBAdvancedAt: o.libAdvancedAt,
+		Peers: o.peers, PeersKnown: o.peersKnown, Paused: o.paused, PausedKnown: o.pausedKnown,
+		InSchedule: o.schedKnown && o.sched.Contains(k.cfg.Producer), ScheduleVersion: o.sched.Version,
+		LastOurBlock: o.lastOur, LastProduced: k.lastProduced, LastProducedAt: k.lastProducedAt,
+		Producing: k.producing(), Healthy: healthy, HealthProblems: problems,
+		LockHeld: k.term != nil, LockHolder: k.lockHolder(), Watermark: k.lock.Record.Watermark,
+		Maintenance: k.lock.Maintenance, Failovers: k.failovers, Firing: k.alerts.keys(),
+	}
+	s.DistinctProducers, _ = o.distinctProducers(k.cfg.ProducersWindow)
+	if o.schedKnown {
+		s.MissedTurns = k.missedTurns(0, 64)
+	}
+	k.status.Store(s)
+	for _, sink := range k.deps.Sinks {
+		sink.Publish(*s)
+	}
+}
+
+func (k *Keeper) lockHolder() string {
+	if k.lock.Held {
+		return k.lock.Record.Node
+	}
+	return ""
+}

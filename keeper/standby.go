@@ -1,0 +1,144 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/eoskeeper/eoskeeper/nodeos"
+)
+
+// standby is the tick of a node that does not hold the lock: keep nodeos paused, watch for
+// the evidence that admits this node, and contend when it holds.
+func (k *Keeper) standby(ctx context.Context) {
+	if k.lock.Maintenance {
+		k.transition(Maintenance, "maintenance flag set: "+nonEmpty(k.lock.MaintenanceReason, "no reason given"))
+		return
+	}
+	if k.state == Maintenance {
+		k.transition(Standby, "maintenance flag cleared")
+	}
+	if k.obs.pausedKnown && !k.obs.paused {
+		k.pauseUnheld(ctx, "standby")
+		return
+	}
+	if k.obs.pausedKnown && k.obs.paused {
+		k.alerts.clear(k.deps.Now(), alertUnpausedWithoutLock)
+	}
+	if !k.lockSeen {
+		return
+	}
+	adm := Admit(k.evidence())
+	if !adm.Contend {
+		if k.state != Standby {
+			k.transition(Standby, adm.Why)
+		}
+		return
+	}
+	k.transition(Candidate, adm.Why)
+	k.acquire(ctx, adm)
+}
+
+// evidence gathers the admission rule's inputs from this tick's observation and the lock.
+func (k *Keeper) evidence() Evidence {
+	healthy, _ := k.health()
+	return Evidence{
+		Node:            k.cfg.Node,
+		Role:            k.cfg.Role,
+		Delay:           k.cfg.delay(),
+		Healthy:         healthy && k.obs.reachable,
+		Maintenance:     k.lock.Maintenance,
+		LockHeld:        k.lock.Held,
+		Record:          k.lock.Record,
+		MissedTurns:     k.missedTurns(0, k.cfg.delay()),
+		PausedConfirmed: k.obs.pausedKnown && k.obs.paused,
+		LastOurBlock:    k.obs.lastOur,
+	}
+}
+
+// acquire takes the lock and resumes nodeos under it. Nodeos is resumed only after the lock is
+// held and only while the term has not been lost.
+func (k *Keeper) acquire(ctx context.Context, adm Admission) {
+	prev := k.lock.Record
+	rec := LockRecord{Node: k.cfg.Node, Role: k.cfg.Role, Watermark: k.obs.lastOur}
+	if prev.Watermark.Num == rec.Watermark.Num {
+		rec.Watermark.Node = prev.Watermark.Node
+	}
+	term, err := k.deps.Lock.Acquire(ctx, rec)
+	if err != nil {
+		if errors.Is(err, ErrLockHeld) {
+			k.transition(Standby, "lock taken first by another session")
+		} else {
+			k.log.Warn("cannot acquire the lock", "error", err)
+			k.transition(Standby, "acquire failed: "+err.Error())
+		}
+		return
+	}
+	k.term, k.watermark = term, rec.Watermark
+	k.log.Info("lock acquired", "why", adm.Why, "previous_holder", prev.Node)
+	if err := k.resumeConfirmed(ctx); err != nil {
+		k.log.Error("cannot resume nodeos under the lock; resigning", "error", err)
+		k.alerts.raise(k.deps.Now(), alertResumeFailed, Critical, "acquired the lock but nodeos did not resume: "+err.Error(), k.figures())
+		k.resign(ctx, "resume failed", nil)
+		return
+	}
+	k.alerts.clear(k.deps.Now(), alertResumeFailed)
+	k.resumedAt = k.obs.headSlot
+	if prev.Node != "" && prev.Node != k.cfg.Node {
+		k.failovers++
+		k.alerts.event(k.deps.Now(), alertFailover, Warning,
+			fmt.Sprintf("production moved from %s to %s: %s", prev.Node, k.cfg.Node, adm.Why), k.figures())
+	}
+	k.transition(Leader, adm.Why)
+}
+
+// resumeConfirmed resumes nodeos and confirms paused == false, provided the term still holds.
+func (k *Keeper) resumeConfirmed(ctx context.Context) error {
+	select {
+	case <-k.term.Lost():
+		return errors.New("lock lost before resume")
+	default:
+	}
+	if _, err := callNode(ctx, k.cfg.CallTimeout, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, k.deps.Node.Resume(ctx)
+	}); err != nil {
+		return err
+	}
+	p, err := callNode(ctx, k.cfg.CallTimeout, k.deps.Node.Paused)
+	if err != nil {
+		return err
+	}
+	if p {
+		return errors.New("nodeos still reports paused == true after resume")
+	}
+	k.obs.paused, k.obs.pausedKnown = false, true
+	return nil
+}
+
+// lockChanged records a new view of the lock from the watch.
+func (k *Keeper) lockChanged(v LockView) {
+	if v.Err != nil {
+		k.log.Debug("lock watch error", "error", v.Err)
+		return
+	}
+	old, seen := k.lock, k.lockSeen
+	k.lock, k.lockSeen = v, true
+	switch {
+	case v.Held:
+		k.lockFreeSince = 0
+	case !seen || old.Held:
+		k.lockFreeSince = k.obs.headSlot
+	}
+	if seen && v.Held && old.Record.Node != v.Record.Node {
+		k.log.Info("lock holder changed", "from", old.Record.Node, "to", v.Record.Node)
+	}
+}
+
+// lockFreeButProducing reports our producer's blocks arriving while nobody holds the lock: an
+// agent died while its nodeos kept producing. Nobody takes over; an operator must act.
+func (k *Keeper) lockFreeButProducing() bool {
+	if !k.lockSeen || k.lock.Held || k.term != nil || k.lockFreeSince == 0 {
+		return false
+	}
+	return nodeos.Slot(k.obs.lastOur.Slot) > k.lockFreeSince
+}
