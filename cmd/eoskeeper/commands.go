@@ -1,0 +1,12 @@
+package main
+
+import "github.com/hashicorp/cli"
+
+// commands returns the command map. Each command lives in its own file as a *XCommand with
+// Help, Synopsis and Run; add its factory here.
+func commands(ui cli.Ui) map[string]cli.CommandFactory {
+	return map[string]cli.CommandFactory{
+		"validate": func() (cli.Command, error) { return &ValidateCommand{UI: ui}, nil },
+		"version":  func() (cli.Command, error) { return &VersionCommand{UI: ui}, nil },
+	}
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclparse"
+
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/hclconf"
+)
+
+// LoadConfig reads, decodes and checks the configuration file at path. The diagnostics
+// carry file:line,col positions; they may hold warnings even when the load succeeded, so
+// test them with HasErrors. The config is nil when there are errors. `eoskeeper validate`
+// and `eoskeeper agent` both load through here.
+func LoadConfig(path string) (*Config, hcl.Diagnostics) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration",
+			Detail:   fmt.Sprintf("%s: %v", path, unwrapPathErr(err)),
+		}}
+	}
+	return ParseConfig(path, src, filepath.Dir(path), nil)
+}
+
+// ParseConfig decodes src, named filename in diagnostics. baseDir resolves relative paths
+// given to file(); lookup reads environment variables for env() (nil means os.LookupEnv).
+func ParseConfig(filename string, src []byte, baseDir string, lookup func(string) (string, bool)) (*Config, hcl.Diagnostics) {
+	file, diags := hclparse.NewParser().ParseHCL(src, filename)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	ctx := hclconf.EvalContext(baseDir, lookup)
+	cfg := &Config{Path: filename}
+	diags = append(diags, gohcl.DecodeBody(file.Body, ctx, cfg)...)
+	if diags.HasErrors() {
+		return nil, dedupe(diags)
+	}
+	fileRange := hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos}
+	diags = append(diags, cfg.decodeOutputs(ctx, fileRange)...)
+	diags = append(diags, cfg.decodeNotify(ctx)...)
+	if diags.HasErrors() {
+		return nil, dedupe(diags)
+	}
+	diags = append(diags, cfg.finish(fileRange)...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return cfg, diags
+}
+
+// decodeOutputs decodes each output block's body by its kind.
+func (c *Config) decodeOutputs(ctx *hcl.EvalContext, fileRange hcl.Range) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, b := range c.OutputBlocks {
+		switch b.Kind {
+		case "influxdb":
+			o := &InfluxDBOutput{DefRange: b.DefRange}
+			diags = append(diags, gohcl.DecodeBody(b.Body, ctx, o)...)
+			c.InfluxDB = append(c.InfluxDB, o)
+		case "http", "prometheus":
+			if c.HTTP != nil {
+				diags = append(diags, hclconf.Error(b.DefRange, "Duplicate output block",
+					fmt.Sprintf("Only one http output is allowed (the first is at %s); \"prometheus\" is another name for it.", c.HTTP.DefRange)))
+				continue
+			}
+			o := &HTTPOutput{DefRange: b.DefRange}
+			diags = append(diags, gohcl.DecodeBody(b.Body, ctx, o)...)
+			c.HTTP = o
+		default:
+			diags = append(diags, hclconf.Error(b.KindRange, "Unsupported output kind",
+				fmt.Sprintf("Output kind %q is not known: use \"influxdb\" or \"http\" (alias \"prometheus\").", b.Kind)))
+		}
+	}
+	if c.HTTP == nil {
+		c.HTTP = &HTTPOutput{DefRange: fileRange}
+	}
+	return diags
+}
+
+// dedupe keeps the first error per source range: a failed env() or file() call is reported
+// once, not again as the unusable value it produced.
+func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
+	seen := make(map[hcl.Range]bool)
+	out := diags[:0:0]
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError && d.Subject != nil {
+			if seen[*d.Subject] {
+				continue
+			}
+			seen[*d.Subject] = true
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

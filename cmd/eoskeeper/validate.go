@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"io"
+	"strings"
+
+	"github.com/hashicorp/cli"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// ValidateCommand checks a configuration file through exactly the agent's load path and
+// prints the effective configuration, defaults filled and secrets redacted.
+type ValidateCommand struct {
+	UI cli.Ui
+}
+
+// Help returns the command's usage text.
+func (c *ValidateCommand) Help() string {
+	return strings.TrimSpace(`
+Usage: eoskeeper validate [-config keeper.hcl]
+
+  Loads the configuration the way "eoskeeper agent" does and prints the effective
+  configuration as JSON, with every default filled in and every secret shown as
+  "<redacted>". Errors are printed with their file:line,column and the command exits 1.
+  Warnings are printed but do not fail validation.
+
+Options:
+
+  -config=<path>   The configuration file. Default: keeper.hcl.
+`)
+}
+
+// Synopsis returns the one-line summary.
+func (c *ValidateCommand) Synopsis() string {
+	return "Check a configuration file and print it with defaults"
+}
+
+// Run validates the configuration and returns 0 when it is valid, 1 otherwise.
+func (c *ValidateCommand) Run(args []string) int {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	path := fs.String("config", "keeper.hcl", "configuration file")
+	if err := fs.Parse(args); err != nil {
+		c.UI.Error(err.Error())
+		c.UI.Error(c.Help())
+		return 1
+	}
+	if fs.NArg() != 0 {
+		c.UI.Error("validate takes no arguments besides -config")
+		return 1
+	}
+	cfg, diags := LoadConfig(*path)
+	for _, d := range diags {
+		c.UI.Error(formatDiagnostic(d))
+	}
+	if diags.HasErrors() {
+		return 1
+	}
+	out, err := effectiveJSON(cfg)
+	if err != nil {
+		c.UI.Error("cannot print the configuration: " + err.Error())
+		return 1
+	}
+	c.UI.Output(out)
+	return 0
+}
+
+// effectiveJSON renders the configuration as indented JSON. Secrets marshal as "<redacted>".
+func effectiveJSON(cfg *Config) (string, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(cfg); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
+// formatDiagnostic renders one diagnostic on one line, as `keeper.hcl:12,3-20: Summary;
+// Detail`, prefixed with "Warning: " for warnings.
+func formatDiagnostic(d *hcl.Diagnostic) string {
+	if d.Severity == hcl.DiagWarning {
+		return "Warning: " + d.Error()
+	}
+	return "Error: " + d.Error()
+}
