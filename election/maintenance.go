@@ -1,0 +1,69 @@
+package election
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/consul/api"
+)
+
+// maintenanceFormat marks a maintenance key value.
+const maintenanceFormat = "eoskeeper.maintenance/v1"
+
+// MaintenanceState is the maintenance flag beside the lock key. While On,
+// agents take no automatic action and keep reporting.
+type MaintenanceState struct {
+	// On reports whether maintenance mode is on.
+	On bool `json:"on"`
+	// Reason is the operator's note.
+	Reason string `json:"reason,omitempty"`
+	// By names who changed the flag.
+	By string `json:"by,omitempty"`
+	// At is when the flag was last changed.
+	At time.Time `json:"at"`
+}
+
+type maintenanceJSON struct {
+	Format string `json:"format"`
+	MaintenanceState
+}
+
+// SetMaintenance writes the maintenance flag. Turning it off keeps the
+// record of who did so and why.
+func (e *Election) SetMaintenance(ctx context.Context, on bool, reason, by string) error {
+	b, err := json.Marshal(maintenanceJSON{
+		Format:           maintenanceFormat,
+		MaintenanceState: MaintenanceState{On: on, Reason: reason, By: by, At: time.Now().UTC()},
+	})
+	if err != nil {
+		return fmt.Errorf("election: encode maintenance: %w", err)
+	}
+	wo := (&api.WriteOptions{}).WithContext(ctx)
+	if _, err := e.cfg.Client.KV().Put(&api.KVPair{Key: e.maintenanceKey, Value: b}, wo); err != nil {
+		return fmt.Errorf("election: set maintenance %s: %w", e.maintenanceKey, err)
+	}
+	e.log.Info("maintenance flag written", "key", e.maintenanceKey, "on", on, "by", by)
+	return nil
+}
+
+// Maintenance reads the maintenance flag; a missing key means off. A value
+// that is not a maintenance record is ErrForeignValue.
+func (e *Election) Maintenance(ctx context.Context) (MaintenanceState, error) {
+	pair, _, err := e.cfg.Client.KV().Get(e.maintenanceKey, (&api.QueryOptions{}).WithContext(ctx))
+	if err != nil {
+		return MaintenanceState{}, fmt.Errorf("election: maintenance %s: %w", e.maintenanceKey, err)
+	}
+	if pair == nil {
+		return MaintenanceState{}, nil
+	}
+	var v maintenanceJSON
+	if err := json.Unmarshal(pair.Value, &v); err != nil {
+		return MaintenanceState{}, fmt.Errorf("election: maintenance %s: %w: %w", e.maintenanceKey, ErrForeignValue, err)
+	}
+	if v.Format != maintenanceFormat {
+		return MaintenanceState{}, fmt.Errorf("election: maintenance %s: %w: format %q", e.maintenanceKey, ErrForeignValue, v.Format)
+	}
+	return v.MaintenanceState, nil
+}
