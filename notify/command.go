@@ -1,0 +1,128 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CommandConfig configures a local command channel.
+type CommandConfig struct {
+	Name    string        // Optional, defaults to "command"
+	Path    string        // executable; required
+	Args    []string      // arguments
+	Env     []string      // extra "KEY=value" entries added to the agent's environment
+	Timeout time.Duration // Optional, defaults to 30s; the process is killed after it
+}
+
+// Command runs a program per message. It writes the Message as JSON (the same document the
+// Webhook posts) to the program's stdin and sets EOSKEEPER_ALERT_KIND, _KEY, _SEVERITY,
+// _STATE, _NODE, _ROLE, _PRODUCER, _MESSAGE, _TIME (RFC 3339), _REPEAT, _TITLE and _TEXT, plus
+// EOSKEEPER_ALERT_FIGURE_<NAME> per figure (name upper-cased, non-alphanumerics as "_").
+// Exit status 0 is success; a program that cannot be started is a permanent error; a non-zero
+// exit or a timeout is transient.
+type Command struct {
+	cfg CommandConfig
+}
+
+var _ Channel = (*Command)(nil)
+
+// NewCommand checks cfg and returns the channel.
+func NewCommand(cfg CommandConfig) (*Command, error) {
+	if cfg.Path == "" {
+		return nil, fmt.Errorf("%w: command: 'path' is required", ErrConfig)
+	}
+	if cfg.Name == "" {
+		cfg.Name = "command"
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	return &Command{cfg: cfg}, nil
+}
+
+// Name returns the configured name.
+func (c *Command) Name() string { return c.cfg.Name }
+
+// Send runs the command for m.
+func (c *Command) Send(ctx context.Context, m Message) error {
+	in, err := encodeMessage(m)
+	if err != nil {
+		return &SendError{Channel: c.cfg.Name, Permanent: true, Err: err}
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.cfg.Path, c.cfg.Args...)
+	cmd.Stdin = bytes.NewReader(in)
+	cmd.Env = append(append(os.Environ(), c.cfg.Env...), alertEnv(m)...)
+	cmd.WaitDelay = time.Second
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err = cmd.Run()
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return &SendError{Channel: c.cfg.Name, Err: fmt.Errorf("command timed out: %w", ctx.Err())}
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return &SendError{Channel: c.cfg.Name, Code: strconv.Itoa(exit.ExitCode()),
+			Message: snippet(out.Bytes()), Err: fmt.Errorf("command failed: %w", err)}
+	}
+	return &SendError{Channel: c.cfg.Name, Permanent: true, Err: fmt.Errorf("command: %w", err)}
+}
+
+// alertEnv returns the EOSKEEPER_ALERT_* environment for m.
+func alertEnv(m Message) []string {
+	a := m.Alert
+	env := []string{
+		"EOSKEEPER_ALERT_KIND=" + m.Kind.String(),
+		"EOSKEEPER_ALERT_KEY=" + a.Key,
+		"EOSKEEPER_ALERT_SEVERITY=" + a.Severity.String(),
+		"EOSKEEPER_ALERT_STATE=" + a.State.String(),
+		"EOSKEEPER_ALERT_NODE=" + a.Node,
+		"EOSKEEPER_ALERT_ROLE=" + a.Role,
+		"EOSKEEPER_ALERT_PRODUCER=" + a.Producer,
+		"EOSKEEPER_ALERT_MESSAGE=" + a.Message,
+		"EOSKEEPER_ALERT_REPEAT=" + strconv.Itoa(m.Repeat),
+		"EOSKEEPER_ALERT_TITLE=" + m.Title,
+		"EOSKEEPER_ALERT_TEXT=" + m.Text,
+	}
+	if !a.Time.IsZero() {
+		env = append(env, "EOSKEEPER_ALERT_TIME="+a.Time.Format(time.RFC3339))
+	}
+	for _, f := range a.Figures {
+		env = append(env, "EOSKEEPER_ALERT_FIGURE_"+envName(f.Name)+"="+f.Value)
+	}
+	return env
+}
+
+// envName upper-cases s and replaces characters other than A-Z and 0-9 with "_".
+func envName(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// encodeMessage is the JSON document used by Webhook and Command.
+func encodeMessage(m Message) ([]byte, error) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encode message: %w", err)
+	}
+	return b, nil
+}
