@@ -1,0 +1,63 @@
+package keeper
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestAdmit(t *testing.T) {
+	base := func(mod func(*Evidence)) Evidence {
+		e := Evidence{
+			Node: "b", Role: RoleB, Delay: 2, Healthy: true, PausedConfirmed: true,
+			Record:       LockRecord{Node: "a", Watermark: Block{Num: 100, Slot: 1000, Node: "a"}},
+			LastOurBlock: Block{Num: 100, Slot: 1000},
+		}
+		mod(&e)
+		return e
+	}
+	tests := []struct {
+		name    string
+		ev      Evidence
+		contend bool
+		why     string
+	}{
+		{"missed fewer turns than the delay", base(func(e *Evidence) { e.MissedTurns = 1 }), false, "missed 1 of the 2"},
+		{"missed exactly the delay", base(func(e *Evidence) { e.MissedTurns = 2 }), true, "missed 2 turns"},
+		{"missed more than the delay", base(func(e *Evidence) { e.MissedTurns = 7 }), true, "missed 7 turns"},
+		{"role C waits six turns", base(func(e *Evidence) { e.Role, e.Delay, e.MissedTurns = RoleC, 6, 5 }), false, "missed 5 of the 6"},
+		{"role C after six turns", base(func(e *Evidence) { e.Role, e.Delay, e.MissedTurns = RoleC, 6, 6 }), true, "missed 6 turns"},
+		{"role F never", base(func(e *Evidence) { e.Role, e.MissedTurns = RoleF, 50 }), false, "never produces"},
+		{"maintenance blocks evidence", base(func(e *Evidence) { e.Maintenance, e.MissedTurns = true, 9 }), false, "maintenance"},
+		{"unhealthy blocks evidence", base(func(e *Evidence) { e.Healthy, e.MissedTurns = false, 9 }), false, "unhealthy"},
+		{"held lock blocks evidence", base(func(e *Evidence) { e.LockHeld, e.MissedTurns = true, 9 }), false, "lock held by a"},
+		{"unconfirmed pause blocks evidence", base(func(e *Evidence) { e.PausedConfirmed, e.MissedTurns = false, 9 }), false, "not confirmed paused"},
+		{"hand-off to this node", base(func(e *Evidence) { e.Record.Handoff = &Handoff{To: "b", Watermark: Block{Num: 100}} }), true, "hand-off to b"},
+		{"hand-off to this node but newer block on chain", base(func(e *Evidence) {
+			e.Record.Handoff = &Handoff{To: "b", Watermark: Block{Num: 90}}
+		}), false, "missed 0 of the 2"},
+		{"hand-off to another node", base(func(e *Evidence) { e.Record.Handoff = &Handoff{To: "c", Watermark: Block{Num: 100}} }), false, "missed 0"},
+		{"hand-off to another node does not stop evidence", base(func(e *Evidence) {
+			e.Record.Handoff, e.MissedTurns = &Handoff{To: "c"}, 2
+		}), true, "missed 2 turns"},
+		{"last producer re-acquires", base(func(e *Evidence) { e.Node, e.Role, e.Delay = "a", RoleA, 1 }), true, "produced the watermark block"},
+		{"last producer but a newer block exists", base(func(e *Evidence) {
+			e.Node, e.Role, e.Delay, e.LastOurBlock = "a", RoleA, 1, Block{Num: 101}
+		}), false, "missed 0 of the 1"},
+		{"last producer must be paused", base(func(e *Evidence) {
+			e.Node, e.Role, e.Delay, e.PausedConfirmed = "a", RoleA, 1, false
+		}), false, "not confirmed paused"},
+		{"watermark of another node", base(func(e *Evidence) { e.Record.Watermark.Node = "c" }), false, "missed 0"},
+		{"empty watermark", base(func(e *Evidence) { e.Node, e.Record.Watermark = "a", Block{Node: "a"} }), false, "missed 0"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Admit(tc.ev)
+			if got.Contend != tc.contend {
+				t.Fatalf("Admit contend = %t (%s), want %t", got.Contend, got.Why, tc.contend)
+			}
+			if !strings.Contains(got.Why, tc.why) {
+				t.Fatalf("Admit why = %q, want it to contain %q", got.Why, tc.why)
+			}
+		})
+	}
+}

@@ -1,0 +1,255 @@
+package keeper
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+// Scenario tests: a simulated nodeos network with an accelerated chain, one keeper per node
+// and an in-memory lock with Consul's semantics. Each scenario checks the referee's ledger:
+// no turn of our producer has blocks from two nodes, and missed turns match the policy.
+
+const testProducers = 4
+
+// steadyCluster returns nodes a, b, c (roles A, B, C) and f (F) with A producing under the lock.
+func steadyCluster(t *testing.T, lock Lock, mod ...func(*Config)) *cluster {
+	t.Helper()
+	c := newCluster(t, lock, testProducers)
+	c.addNode("a", RoleA)
+	c.addNode("b", RoleB)
+	c.addNode("c", RoleC)
+	c.addNode("f", RoleF)
+	c.net.Start()
+	c.startAgent("a", RoleA, mod...)
+	c.waitFor("A leading", 6, func() bool { return c.agents["a"].k.Status().State == Leader })
+	c.startAgent("b", RoleB, mod...)
+	c.startAgent("c", RoleC, mod...)
+	c.startAgent("f", RoleF, mod...)
+	c.waitFor("standbys settled", 6, func() bool {
+		return c.agents["b"].k.Status().State == Standby && c.agents["c"].k.Status().State == Standby &&
+			c.agents["f"].k.Status().State == Watching
+	})
+	return c
+}
+
+func TestScenarioSteadyState(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	c.waitTurns(1)
+	from := c.net.Slot()
+	c.waitTurns(10)
+	if n := c.missedSince(from); n != 0 {
+		t.Fatalf("missed %d turns in steady state, want 0\n%s", n, c.describe())
+	}
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("acquisitions = %v, want [a]", got)
+	}
+	if p := c.producingNodes(); !slices.Equal(p, []string{"a"}) {
+		t.Fatalf("unpaused nodes = %v, want [a]", p)
+	}
+	c.assertNoDoubleProduction()
+	t.Logf("steady state: 10 turns, missed 0, double-produced 0")
+}
+
+func TestScenarioPrimaryNodeosCrash(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	c.waitTurns(1)
+	killed := c.net.Slot()
+	start := time.Now()
+	c.net.Node("a").Kill()
+	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == Leader })
+	took := time.Since(start)
+	c.waitTurns(4)
+	if n := c.missedSince(killed); n != 2 {
+		t.Fatalf("missed %d turns after A's nodeos crashed, want exactly 2 (B's delay)\n%s", n, c.describe())
+	}
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
+		t.Fatalf("acquisitions = %v, want [a b]", got)
+	}
+	if !c.agents["b"].alerts.fired(alertFailover) {
+		t.Fatal("B raised no failover alert")
+	}
+	if !c.agents["a"].alerts.fired(alertHolderUnhealthy) {
+		t.Fatal("A raised no holder-unhealthy alert")
+	}
+	c.assertNoDoubleProduction()
+	t.Logf("A crashed: B took over after 2 missed turns, %s wall time", took.Round(time.Millisecond))
+}
+
+func TestScenarioPrimaryAndFirstStandbyCrash(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	c.waitTurns(1)
+	killed := c.net.Slot()
+	c.net.Node("a").Kill()
+	c.net.Node("b").Kill()
+	c.waitFor("C leading", 12, func() bool { return c.agents["c"].k.Status().State == Leader })
+	c.waitTurns(3)
+	if n := c.missedSince(killed); n != 6 {
+		t.Fatalf("missed %d turns, want exactly 6 (C's delay)\n%s", n, c.describe())
+	}
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "c"}) {
+		t.Fatalf("acquisitions = %v, want [a c]", got)
+	}
+	c.assertNoDoubleProduction()
+}
+
+func TestScenarioAgentDiesNodeosKeepsProducing(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	c.waitTurns(1)
+	from := c.net.Slot()
+	c.agents["a"].crash()
+	lock.revoke() // its session expires
+	c.waitFor("B alerting that blocks arrive under a free lock", 4, func() bool {
+		return c.agents["b"].alerts.fired(alertLockFreeProducing)
+	})
+	c.waitTurns(8)
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("acquisitions = %v, want only [a]: nobody may take over while our blocks arrive", got)
+	}
+	if n := c.missedSince(from); n != 0 {
+		t.Fatalf("missed %d turns, want 0 (A's nodeos still produces)", n)
+	}
+	if p := c.producingNodes(); !slices.Equal(p, []string{"a"}) {
+		t.Fatalf("unpaused nodes = %v, want [a]", p)
+	}
+	c.assertNoDoubleProduction()
+}
+
+func TestScenarioLockBlipOnHolder(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	c.waitTurns(1)
+	from := c.net.Slot()
+	lock.revoke()
+	c.waitFor("A leading again", 4, func() bool {
+		return len(lock.acquisitions()) == 2 && c.agents["a"].k.Status().State == Leader
+	})
+	c.waitTurns(3)
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "a"}) {
+		t.Fatalf("acquisitions = %v, want [a a]: the last producer re-acquires at once", got)
+	}
+	if n := c.missedSince(from); n != 0 {
+		t.Fatalf("missed %d turns after a lock blip, want 0\n%s", n, c.describe())
+	}
+	if !c.agents["a"].alerts.fired(alertLockLost) {
+		t.Fatal("A raised no lock-lost alert")
+	}
+	c.assertNoDoubleProduction()
+}
+
+func TestScenarioHolderIsolatedFromChain(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	c.waitTurns(1)
+	cut := c.net.Slot()
+	c.net.Partition(c.net.Nodes()[1:], c.net.Nodes()[:1])
+	c.waitFor("B leading", 10, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitTurns(2)
+	if st := c.agents["a"].k.Status(); st.State == Leader {
+		t.Fatalf("isolated A still leads: %+v", st)
+	}
+	if !c.agents["a"].alerts.fired(alertHolderUnhealthy) {
+		t.Fatal("A raised no holder-unhealthy alert")
+	}
+	if n := c.missedSince(cut); n > 3 {
+		t.Fatalf("missed %d turns after isolating A, want at most 3\n%s", n, c.describe())
+	}
+	c.assertNoDoubleProduction()
+}
+
+func TestScenarioNoFailback(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	c.net.Node("a").Kill()
+	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == Leader })
+	if err := c.net.Node("a").Restart(); err != nil {
+		t.Fatal(err)
+	}
+	c.waitTurns(6)
+	if st := c.agents["a"].k.Status(); st.State != Standby || !st.Paused {
+		t.Fatalf("repaired A: state %s paused %t, want standby and paused", st.State, st.Paused)
+	}
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
+		t.Fatalf("acquisitions = %v, want [a b] (no failback)", got)
+	}
+	c.assertNoDoubleProduction()
+}
+
+func TestScenarioPlannedSwitchover(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	c.waitTurns(1)
+	from := c.net.Slot()
+	lock.requestSwitchover("b")
+	c.waitFor("B leading", 4, func() bool { return c.agents["b"].k.Status().State == Leader })
+	lock.requestSwitchover("a")
+	c.waitFor("A leading again", 4, func() bool { return c.agents["a"].k.Status().State == Leader })
+	c.waitTurns(2)
+	if n := c.missedSince(from); n != 0 {
+		t.Fatalf("missed %d turns across two switchovers, want 0\n%s", n, c.describe())
+	}
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b", "a"}) {
+		t.Fatalf("acquisitions = %v, want [a b a]", got)
+	}
+	c.assertNoDoubleProduction()
+}
+
+func TestScenarioMaintenanceStopsFailover(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	lock.setMaintenance(true)
+	c.waitFor("B in maintenance", 2, func() bool { return c.agents["b"].k.Status().State == Maintenance })
+	c.net.Node("a").Kill()
+	c.waitTurns(8)
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("acquisitions = %v, want [a]: no failover in maintenance", got)
+	}
+	if !c.agents["b"].alerts.fired(alertMaintenance) {
+		t.Fatal("B raised no maintenance alert")
+	}
+	if !c.agents["a"].alerts.fired(alertAPIFailing) {
+		t.Fatal("A raised no API alert for its dead nodeos")
+	}
+}
+
+func TestScenarioStandbyStartsUnpaused(t *testing.T) {
+	lock := newMemLock()
+	c := newCluster(t, lock, testProducers)
+	c.addNode("a", RoleA)
+	c.addNode("b", RoleB)
+	c.net.Start()
+	c.startAgent("a", RoleA)
+	c.waitFor("A leading", 6, func() bool { return c.agents["a"].k.Status().State == Leader })
+	// Resume B's nodeos by hand right after our turn, then start its agent.
+	c.waitTurns(1)
+	bnode := c.net.Node("b")
+	resumeByHand(t, bnode.URL)
+	b := c.startAgent("b", RoleB)
+	c.waitFor("B paused", 1, func() bool { return bnode.Paused() })
+	if !b.alerts.fired(alertUnpausedWithoutLock) {
+		t.Fatal("B raised no unpaused-without-lock alert")
+	}
+	c.waitTurns(2)
+	c.assertNoDoubleProduction()
+}
+
+func TestScenarioHolderAPIHangs(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	c.waitTurns(1)
+	from := c.net.Slot()
+	c.net.Node("a").Hang()
+	t.Cleanup(c.net.Node("a").Unhang)
+	c.waitTurns(8)
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("acquisitions = %v, want [a]: A's nodeos still produces", got)
+	}
+	if n := c.missedSince(from); n != 0 {
+		t.Fatalf("missed %d turns, want 0", n)
+	}
+	c.assertNoDoubleProduction()
+}
