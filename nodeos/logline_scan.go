@@ -1,0 +1,169 @@
+package nodeos
+
+import (
+	"fmt"
+	"time"
+)
+
+// Scalar scanners for log line fields. They work on strings, return errors only on failure,
+// and allocate nothing on success.
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isHex reports whether s is non-empty lower- or upper-case hexadecimal.
+func isHex(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isDigit(c) && (c < 'a' || c > 'f') && (c < 'A' || c > 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// isAccountName reports whether s looks like an account name: 1-13 chars of a-z, 0-9 and '.'.
+// (nodeos names use only 1-5, but test chains and forks are less strict.)
+func isAccountName(s string) bool {
+	if s == "" || len(s) > 13 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isDigit(c) && (c < 'a' || c > 'z') && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseUint32 parses a decimal uint32 made of digits only.
+func parseUint32(s string) (uint32, bool) {
+	if s == "" || len(s) > 10 {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return 0, false
+		}
+		n = n*10 + uint64(s[i]-'0')
+	}
+	if n > 1<<32-1 {
+		return 0, false
+	}
+	return uint32(n), true
+}
+
+// parseInt parses a decimal int with an optional leading '-', within ±1e15.
+func parseInt(s string) (int64, bool) {
+	neg := false
+	if s != "" && s[0] == '-' {
+		neg, s = true, s[1:]
+	}
+	if s == "" || len(s) > 15 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return 0, false
+		}
+		n = n*10 + int64(s[i]-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// parseTimestamp parses fc's ISO time "YYYY-MM-DDTHH:MM:SS[.fff…][Z]" as UTC.
+func parseTimestamp(s string) (time.Time, error) {
+	bad := func(why string) (time.Time, error) {
+		return time.Time{}, fmt.Errorf("timestamp %q: %s", s, why)
+	}
+	if len(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return bad("want YYYY-MM-DDTHH:MM:SS.mmm")
+	}
+	num := func(i, n int) int {
+		v := 0
+		for j := i; j < i+n; j++ {
+			if !isDigit(s[j]) {
+				return -1
+			}
+			v = v*10 + int(s[j]-'0')
+		}
+		return v
+	}
+	year, month, day := num(0, 4), num(5, 2), num(8, 2)
+	hour, minute, sec := num(11, 2), num(14, 2), num(17, 2)
+	if year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) ||
+		hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
+		return bad("date or time out of range")
+	}
+	rest := s[19:]
+	nsec := 0
+	if rest != "" && rest[0] == '.' {
+		digits := 0
+		for digits+1 < len(rest) && isDigit(rest[digits+1]) {
+			digits++
+		}
+		if digits == 0 || digits > 9 {
+			return bad("bad fraction of a second")
+		}
+		nsec = num(20, digits)
+		for i := digits; i < 9; i++ {
+			nsec *= 10
+		}
+		rest = rest[1+digits:]
+	}
+	if rest == "Z" {
+		rest = ""
+	}
+	if rest != "" {
+		return bad("trailing characters")
+	}
+	secs := daysFromCivil(year, month, day)*86400 + int64(hour*3600+minute*60+sec)
+	return time.Unix(secs, int64(nsec)).UTC(), nil
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil returns the days since 1970-01-01 of a proleptic Gregorian date
+// (H. Hinnant's days_from_civil).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
+}
