@@ -69,6 +69,8 @@ type NodeosConfig struct {
 	PollInterval      time.Duration `json:"-"`
 	PollIntervalHCL   string        `hcl:"poll_interval,optional" json:"poll_interval"`
 	PollIntervalRange hcl.Range     `hcl:"poll_interval,attr_value_range" json:"-"`
+
+	DefRange hcl.Range `hcl:",def_range" json:"-"`
 }
 
 // ConsulConfig says how to reach Consul and how the election behaves.

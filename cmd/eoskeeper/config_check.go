@@ -29,7 +29,7 @@ func set(r hcl.Range) bool { return r.Filename != "" }
 // converts durations and checks every field and the relations between them. Every
 // diagnostic carries the position of the attribute it is about (or of its block when the
 // attribute is absent).
-func (c *Config) finish(fileRange hcl.Range) hcl.Diagnostics {
+func (c *Config) finish() hcl.Diagnostics {
 	var d hcl.Diagnostics
 	errAt := func(r hcl.Range, summary, format string, args ...any) {
 		d = append(d, hclconf.Error(r, summary, fmt.Sprintf(format, args...)))
@@ -55,7 +55,7 @@ func (c *Config) finish(fileRange hcl.Range) hcl.Diagnostics {
 
 	// nodeos
 	if c.Nodeos == nil {
-		c.Nodeos = &NodeosConfig{}
+		c.Nodeos = &NodeosConfig{DefRange: c.Node.DefRange}
 	}
 	n := c.Nodeos
 	if n.URL == "" {
@@ -69,7 +69,7 @@ func (c *Config) finish(fileRange hcl.Range) hcl.Diagnostics {
 		errAt(n.P2PPortRange, "Invalid port", "p2p_port %d must be between 1 and 65535.", n.P2PPort)
 	}
 	if producing && n.LogFile == "" {
-		warnAt(Pick(n.LogFileRange, c.Node.DefRange), "No nodeos log file",
+		warnAt(n.DefRange, "No nodeos log file",
 			"Role %s without nodeos.log_file: \"Produced block\" lines cannot be followed, so this node's own production is known only from the chain.", c.Node.Role)
 	}
 	d = append(d, hclconf.Duration(&n.Timeout, &n.TimeoutHCL, n.TimeoutRange, DefaultNodeosTimeout)...)
@@ -96,7 +96,6 @@ func (c *Config) finish(fileRange hcl.Range) hcl.Diagnostics {
 	}
 
 	d = append(d, c.finishOutputs(errAt)...)
-	_ = fileRange
 	return d
 }
 

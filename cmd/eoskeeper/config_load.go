@@ -47,7 +47,7 @@ func ParseConfig(filename string, src []byte, baseDir string, lookup func(string
 	if diags.HasErrors() {
 		return nil, dedupe(diags)
 	}
-	diags = append(diags, cfg.finish(fileRange)...)
+	diags = append(diags, cfg.finish()...)
 	if diags.HasErrors() {
 		return nil, diags
 	}
