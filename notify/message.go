@@ -45,6 +45,19 @@ func (k Kind) String() string {
 // MarshalText encodes the kind as its name.
 func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
+// UnmarshalText decodes "alert" or "digest".
+func (k *Kind) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "alert":
+		*k = KindAlert
+	case "digest":
+		*k = KindDigest
+	default:
+		return fmt.Errorf("notify: unknown message kind %q", b)
+	}
+	return nil
+}
+
 // Message is what a channel sends: the alert (or digest) and its rendered text. Channels send
 // Text, or Markdown where the provider supports it.
 type Message struct {

@@ -3,6 +3,7 @@ package notify
 import (
 	"errors"
 	"net/url"
+	"sort"
 	"strings"
 )
 
@@ -28,23 +29,47 @@ func (s Secret) Reveal() string { return string(s) }
 // scrubber removes credentials from text that may reach an error or a log line.
 type scrubber []string
 
-// newScrubber returns a scrubber for the non-empty values of secrets, including their URL
-// query-escaped and path-escaped forms.
+// newScrubber returns a scrubber for the values of secrets, including their URL query-escaped
+// and path-escaped forms. A secret URL also contributes its query values, password and long
+// path segments, and a secret header value such as "Bearer X" its long words, since a
+// provider may echo those parts alone.
 func newScrubber(secrets ...Secret) scrubber {
 	var s scrubber
-	for _, v := range secrets {
-		if len(v) < 4 { // too short to redact without mangling ordinary text
-			continue
+	add := func(v string, min int) {
+		if len(v) < min { // too short to redact without mangling ordinary text
+			return
 		}
-		raw := string(v)
-		s = append(s, raw)
-		if q := url.QueryEscape(raw); q != raw {
+		s = append(s, v)
+		if q := url.QueryEscape(v); q != v {
 			s = append(s, q)
 		}
-		if p := url.PathEscape(raw); p != raw {
+		if p := url.PathEscape(v); p != v {
 			s = append(s, p)
 		}
 	}
+	for _, v := range secrets {
+		raw := string(v)
+		add(raw, 4)
+		if u, err := url.Parse(raw); err == nil && u.Host != "" {
+			for _, vs := range u.Query() {
+				for _, q := range vs {
+					add(q, 6)
+				}
+			}
+			if pw, ok := u.User.Password(); ok {
+				add(pw, 4)
+			}
+			for _, seg := range strings.Split(u.Path, "/") {
+				add(seg, 16)
+			}
+			continue
+		}
+		for _, f := range strings.Fields(raw) {
+			add(f, 8)
+		}
+	}
+	// Longest first, so a secret containing another is replaced whole.
+	sort.Slice(s, func(i, j int) bool { return len(s[i]) > len(s[j]) })
 	return s
 }
 
