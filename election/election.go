@@ -97,7 +97,7 @@ func (e *Election) TryAcquire(ctx context.Context, rec Record) (*Term, error) {
 		e.abandon(sid)
 		return nil, acquireError(e.key, err)
 	}
-	kv := resultKV(results, 1)
+	kv := lastKV(results)
 	if kv == nil || kv.Session != sid {
 		e.abandon(sid)
 		return nil, fmt.Errorf("election: acquire %s: lock result does not name our session", e.key)

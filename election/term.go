@@ -189,7 +189,7 @@ func (t *Term) UpdateWatermark(ctx context.Context, w Watermark) error {
 	}
 	t.mu.Lock()
 	t.rec = rec
-	if kv := resultKV(results, 2); kv != nil && kv.ModifyIndex > t.modifyIndex {
+	if kv := lastKV(results); kv != nil && kv.ModifyIndex > t.modifyIndex {
 		t.modifyIndex = kv.ModifyIndex
 	}
 	t.mu.Unlock()

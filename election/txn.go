@@ -47,10 +47,13 @@ func (e *Election) kvTxn(ctx context.Context, ops ...*api.KVTxnOp) (api.TxnResul
 	return resp.Results, nil
 }
 
-// resultKV returns the KV entry of operation i, or nil.
-func resultKV(results api.TxnResults, i int) *api.KVPair {
-	if i < 0 || i >= len(results) || results[i] == nil {
-		return nil
+// lastKV returns the KV entry of the last operation that produced one
+// (Consul omits entries for operations such as check-not-exists), or nil.
+func lastKV(results api.TxnResults) *api.KVPair {
+	for i := len(results) - 1; i >= 0; i-- {
+		if results[i] != nil && results[i].KV != nil {
+			return results[i].KV
+		}
 	}
-	return results[i].KV
+	return nil
 }
