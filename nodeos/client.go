@@ -77,8 +77,15 @@ func parseBaseURL(raw string) (string, error) {
 	if strings.TrimSpace(raw) == "" {
 		return "", errors.New("nodeos: missing URL: want the HTTP API address, e.g. http://127.0.0.1:8888")
 	}
+	if !strings.Contains(raw, "://") {
+		return "", errors.New("nodeos: invalid URL: scheme must be http or https, e.g. http://127.0.0.1:8888")
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err // its text repeats the URL, which may hold a password
+		}
 		return "", fmt.Errorf("nodeos: invalid URL: %w", err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {

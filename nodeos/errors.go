@@ -96,7 +96,7 @@ func (e *APIError) Error() string {
 		b.WriteString("; get_finalizer_info needs Spring")
 	}
 	if p := e.missingPlugin(); p != "" {
-		fmt.Fprintf(&b, "; %s is probably not loaded (add %q to config.ini)", p, pluginLine(p))
+		fmt.Fprintf(&b, "; %s is probably not loaded (add %q to config.ini)", strings.TrimPrefix(p, "eosio::"), pluginLine(p))
 	}
 	return b.String()
 }

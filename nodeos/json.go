@@ -209,10 +209,10 @@ func numberText(b []byte) (s string, ok bool, err error) {
 // clipLen bounds how much of a payload an error message quotes.
 const clipLen = 64
 
-// clip returns at most clipLen bytes of b for an error message, marking a cut with "…".
+// clipText returns at most clipLen bytes of b for an error message, marking a cut with "…".
 func clipText(b []byte) string {
 	if len(b) <= clipLen {
-		return string(b)
+		return strings.ToValidUTF8(string(b), "?")
 	}
-	return string(b[:clipLen]) + "…"
+	return strings.ToValidUTF8(string(b[:clipLen]), "?") + "…"
 }
