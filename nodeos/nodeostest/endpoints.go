@@ -1,0 +1,487 @@
+package nodeostest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// devKey is the well-known development public key; every producer signs with it here.
+const devKey = "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV"
+
+// fcUint64 marshals like fc: as a JSON string when above 0xffffffff.
+type fcUint64 uint64
+
+// MarshalJSON implements json.Marshaler.
+func (v fcUint64) MarshalJSON() ([]byte, error) {
+	if v > 0xffffffff {
+		return []byte(`"` + strconv.FormatUint(uint64(v), 10) + `"`), nil
+	}
+	return []byte(strconv.FormatUint(uint64(v), 10)), nil
+}
+
+// fcDouble marshals like fc: every double as a JSON string.
+type fcDouble float64
+
+// MarshalJSON implements json.Marshaler.
+func (v fcDouble) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + strconv.FormatFloat(float64(v), 'f', 17, 64) + `"`), nil
+}
+
+type infoJSON struct {
+	ServerVersion             string    `json:"server_version"`
+	ChainID                   string    `json:"chain_id"`
+	HeadBlockNum              uint32    `json:"head_block_num"`
+	LastIrreversibleBlockNum  uint32    `json:"last_irreversible_block_num"`
+	LastIrreversibleBlockID   string    `json:"last_irreversible_block_id"`
+	HeadBlockID               string    `json:"head_block_id"`
+	HeadBlockTime             string    `json:"head_block_time"`
+	HeadBlockProducer         string    `json:"head_block_producer"`
+	VirtualBlockCPULimit      fcUint64  `json:"virtual_block_cpu_limit"`
+	VirtualBlockNetLimit      fcUint64  `json:"virtual_block_net_limit"`
+	BlockCPULimit             fcUint64  `json:"block_cpu_limit"`
+	BlockNetLimit             fcUint64  `json:"block_net_limit"`
+	ServerVersionString       string    `json:"server_version_string"`
+	ForkDBHeadBlockNum        uint32    `json:"fork_db_head_block_num"`
+	ForkDBHeadBlockID         string    `json:"fork_db_head_block_id"`
+	ServerFullVersionString   string    `json:"server_full_version_string"`
+	TotalCPUWeight            *fcUint64 `json:"total_cpu_weight,omitempty"`
+	TotalNetWeight            *fcUint64 `json:"total_net_weight,omitempty"`
+	EarliestAvailableBlockNum *uint32   `json:"earliest_available_block_num,omitempty"`
+	LastIrreversibleBlockTime *string   `json:"last_irreversible_block_time,omitempty"`
+}
+
+func (nd *Node) getInfo([]byte) (any, *apiError) {
+	n := nd.net
+	lib := n.ancestor(nd.head, nd.lib)
+	info := infoJSON{
+		ServerVersion:            nd.serverVersion(),
+		ChainID:                  ChainID,
+		HeadBlockNum:             nd.head.Num,
+		LastIrreversibleBlockNum: lib.Num,
+		LastIrreversibleBlockID:  lib.ID,
+		HeadBlockID:              nd.head.ID,
+		HeadBlockTime:            isoTime(nd.head.Time()),
+		HeadBlockProducer:        nd.head.Producer,
+		VirtualBlockCPULimit:     200000,
+		VirtualBlockNetLimit:     1048576000,
+		BlockCPULimit:            199900,
+		BlockNetLimit:            1048576,
+		ServerVersionString:      nd.cfg.Version,
+		ForkDBHeadBlockNum:       nd.head.Num,
+		ForkDBHeadBlockID:        nd.head.ID,
+		ServerFullVersionString:  nd.fullVersion(),
+	}
+	if nd.format() != EOSIO2 {
+		cpu, netw, earliest, libTime := fcUint64(n.cfg.TotalCPUWeight), fcUint64(n.cfg.TotalNetWeight), uint32(1), isoTime(lib.Time())
+		info.TotalCPUWeight, info.TotalNetWeight = &cpu, &netw
+		info.EarliestAvailableBlockNum, info.LastIrreversibleBlockTime = &earliest, &libTime
+	}
+	return info, nil
+}
+
+type keyWeightJSON struct {
+	Key    string `json:"key"`
+	Weight int    `json:"weight"`
+}
+
+type authorityJSON struct {
+	Threshold int             `json:"threshold"`
+	Keys      []keyWeightJSON `json:"keys"`
+}
+
+type producerAuthorityJSON struct {
+	ProducerName string `json:"producer_name"`
+	Authority    [2]any `json:"authority"`
+}
+
+type scheduleJSON struct {
+	Version   uint32                  `json:"version"`
+	Producers []producerAuthorityJSON `json:"producers"`
+}
+
+func authority() [2]any {
+	return [2]any{0, authorityJSON{Threshold: 1, Keys: []keyWeightJSON{{devKey, 1}}}}
+}
+
+func (nd *Node) getProducerSchedule([]byte) (any, *apiError) {
+	s := nd.net.sched
+	active := scheduleJSON{Version: s.Version}
+	for _, p := range s.Producers {
+		active.Producers = append(active.Producers, producerAuthorityJSON{p, authority()})
+	}
+	return struct {
+		Active   scheduleJSON `json:"active"`
+		Pending  *struct{}    `json:"pending"`
+		Proposed *struct{}    `json:"proposed"`
+	}{Active: active}, nil
+}
+
+type producerRowJSON struct {
+	Owner         string   `json:"owner"`
+	TotalVotes    fcDouble `json:"total_votes"`
+	ProducerKey   string   `json:"producer_key"`
+	IsActive      int      `json:"is_active"`
+	URL           string   `json:"url"`
+	UnpaidBlocks  int      `json:"unpaid_blocks"`
+	LastClaimTime string   `json:"last_claim_time"`
+	Location      int      `json:"location"`
+}
+
+// getProducers serves the producers table with json rows (json=false is answered the same way).
+func (nd *Node) getProducers(body []byte) (any, *apiError) {
+	var p struct {
+		LowerBound string          `json:"lower_bound"`
+		Limit      json.RawMessage `json:"limit"`
+	}
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, errInvalidRequest("Unable to parse valid input from POST body", 283)
+	}
+	limit := 50
+	if len(p.Limit) > 0 {
+		if l, err := strconv.Atoi(strings.Trim(string(p.Limit), `"`)); err == nil && l >= 0 {
+			limit = l
+		}
+	}
+	s := nd.net.sched
+	rows := make([]producerRowJSON, 0, len(s.Producers))
+	var total float64
+	for i, name := range s.Producers {
+		votes := float64(900-i) * 1e15
+		total += votes
+		rows = append(rows, producerRowJSON{name, fcDouble(votes), devKey, 1, "https://" + name + ".example", 0, "1970-01-01T00:00:00.000", 0})
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].TotalVotes > rows[j].TotalVotes })
+	start := 0
+	if p.LowerBound != "" {
+		for i, r := range rows {
+			if r.Owner == p.LowerBound {
+				start = i
+			}
+		}
+	}
+	rows = rows[start:]
+	more := ""
+	if len(rows) > limit {
+		more = rows[limit].Owner
+		rows = rows[:limit]
+	}
+	return struct {
+		Rows                    []producerRowJSON `json:"rows"`
+		TotalProducerVoteWeight fcDouble          `json:"total_producer_vote_weight"`
+		More                    string            `json:"more"`
+	}{rows, fcDouble(total), more}, nil
+}
+
+type blockJSON struct {
+	Timestamp         string    `json:"timestamp"`
+	Producer          string    `json:"producer"`
+	Confirmed         int       `json:"confirmed"`
+	Previous          string    `json:"previous"`
+	TransactionMroot  string    `json:"transaction_mroot"`
+	ActionMroot       string    `json:"action_mroot"`
+	ScheduleVersion   uint32    `json:"schedule_version"`
+	NewProducers      *struct{} `json:"new_producers"`
+	HeaderExtensions  []any     `json:"header_extensions"`
+	ProducerSignature string    `json:"producer_signature"`
+	Transactions      []any     `json:"transactions"`
+	BlockExtensions   []any     `json:"block_extensions"`
+	ID                string    `json:"id"`
+	BlockNum          uint32    `json:"block_num"`
+	RefBlockPrefix    uint32    `json:"ref_block_prefix"`
+}
+
+type blockInfoJSON struct {
+	BlockNum          uint32 `json:"block_num"`
+	RefBlockNum       uint16 `json:"ref_block_num"`
+	ID                string `json:"id"`
+	Timestamp         string `json:"timestamp"`
+	Producer          string `json:"producer"`
+	Confirmed         int    `json:"confirmed"`
+	Previous          string `json:"previous"`
+	TransactionMroot  string `json:"transaction_mroot"`
+	ActionMroot       string `json:"action_mroot"`
+	ScheduleVersion   uint32 `json:"schedule_version"`
+	ProducerSignature string `json:"producer_signature"`
+	RefBlockPrefix    uint32 `json:"ref_block_prefix"`
+}
+
+const zeroDigest = "0000000000000000000000000000000000000000000000000000000000000000"
+
+func actionMroot(b *block) string {
+	h := sha256.Sum256([]byte("action_mroot " + b.ID))
+	return hex.EncodeToString(h[:])
+}
+
+// signature returns a stand-in K1 signature for b, in the form nodeos prints.
+func signature(b *block) string {
+	h := sha256.Sum256([]byte("sig " + b.ID))
+	return "SIG_K1_" + base58(append(h[:], h[:]...))[:95]
+}
+
+// lookup finds a block by number on the node's chain or by id.
+func (nd *Node) lookup(numOrID string) *block {
+	if len(numOrID) == 64 {
+		if b, ok := nd.net.byID[strings.ToLower(numOrID)]; ok {
+			return b
+		}
+		num, err := strconv.ParseUint(numOrID[:8], 16, 32)
+		if err != nil {
+			return nil
+		}
+		if b := nd.net.ancestor(nd.head, uint32(num)); b != nil && b.ID == strings.ToLower(numOrID) {
+			return b
+		}
+		return nil
+	}
+	num, err := strconv.ParseUint(numOrID, 10, 32)
+	if err != nil {
+		return nil
+	}
+	return nd.net.ancestor(nd.head, uint32(num))
+}
+
+func (nd *Node) getBlock(body []byte) (any, *apiError) {
+	var p struct {
+		BlockNumOrID json.RawMessage `json:"block_num_or_id"`
+	}
+	if err := json.Unmarshal(body, &p); err != nil || len(p.BlockNumOrID) == 0 {
+		return nil, errInvalidRequest("Unable to parse valid input from POST body", 283)
+	}
+	key := strings.Trim(string(p.BlockNumOrID), `"`)
+	b := nd.lookup(key)
+	if b == nil {
+		return nil, errUnknownBlock(key, "get_block")
+	}
+	return blockJSON{
+		Timestamp: isoTime(b.Time()), Producer: b.Producer, Previous: b.Previous,
+		TransactionMroot: zeroDigest, ActionMroot: actionMroot(b), ScheduleVersion: nd.net.sched.Version,
+		HeaderExtensions: []any{}, ProducerSignature: signature(b), Transactions: []any{}, BlockExtensions: []any{},
+		ID: b.ID, BlockNum: b.Num, RefBlockPrefix: refBlockPrefix(b.ID),
+	}, nil
+}
+
+func (nd *Node) getBlockInfo(body []byte) (any, *apiError) {
+	var p struct {
+		BlockNum json.RawMessage `json:"block_num"`
+	}
+	if err := json.Unmarshal(body, &p); err != nil || len(p.BlockNum) == 0 {
+		return nil, errInvalidRequest("Unable to parse valid input from POST body", 283)
+	}
+	key := strings.Trim(string(p.BlockNum), `"`)
+	if _, err := strconv.ParseUint(key, 10, 32); err != nil {
+		return nil, errInvalidRequest("Unable to parse valid input from POST body", 283)
+	}
+	b := nd.lookup(key)
+	if b == nil {
+		return nil, errUnknownBlock(key, "get_block_info")
+	}
+	return blockInfoJSON{
+		BlockNum: b.Num, RefBlockNum: uint16(b.Num), ID: b.ID, Timestamp: isoTime(b.Time()), Producer: b.Producer,
+		Previous: b.Previous, TransactionMroot: zeroDigest, ActionMroot: actionMroot(b),
+		ScheduleVersion: nd.net.sched.Version, ProducerSignature: signature(b), RefBlockPrefix: refBlockPrefix(b.ID),
+	}, nil
+}
+
+type finalizerJSON struct {
+	Description string `json:"description"`
+	Weight      int    `json:"weight"`
+	PublicKey   string `json:"public_key"`
+}
+
+type finalizerPolicyJSON struct {
+	Generation uint32          `json:"generation"`
+	Threshold  int             `json:"threshold"`
+	Finalizers []finalizerJSON `json:"finalizers"`
+}
+
+type trackedVoteJSON struct {
+	Description               string `json:"description"`
+	PublicKey                 string `json:"public_key"`
+	IsVoteStrong              bool   `json:"is_vote_strong"`
+	FinalizerPolicyGeneration uint32 `json:"finalizer_policy_generation"`
+	VotedForBlockID           string `json:"voted_for_block_id"`
+	VotedForBlockNum          uint32 `json:"voted_for_block_num"`
+	VotedForBlockTimestamp    string `json:"voted_for_block_timestamp"`
+}
+
+func (nd *Node) finalizerPolicy(gen uint32, ourKey string) finalizerPolicyJSON {
+	s := nd.net.sched
+	p := finalizerPolicyJSON{Generation: gen, Threshold: len(s.Producers)*2/3 + 1}
+	for _, name := range s.Producers {
+		key := blsKey(name)
+		if name == nd.net.cfg.Ours && ourKey != "" {
+			key = ourKey
+		}
+		p.Finalizers = append(p.Finalizers, finalizerJSON{name, 1, key})
+	}
+	return p
+}
+
+func (nd *Node) getFinalizerInfo([]byte) (any, *apiError) {
+	f := &nd.net.fin
+	out := struct {
+		Active  finalizerPolicyJSON  `json:"active_finalizer_policy"`
+		Pending *finalizerPolicyJSON `json:"pending_finalizer_policy,omitempty"`
+		Votes   []trackedVoteJSON    `json:"last_tracked_votes"`
+	}{Active: nd.finalizerPolicy(f.generation, f.activeKey), Votes: []trackedVoteJSON{}}
+	if f.pendingKey != "" {
+		p := nd.finalizerPolicy(f.generation+1, f.pendingKey)
+		out.Pending = &p
+	}
+	for _, fin := range out.Active.Finalizers {
+		var voted *block
+		if fin.Description == nd.net.cfg.Ours {
+			voted = nd.vote.block
+		} else if nd.group.virtual && nd.head.prev != nil {
+			voted = nd.head
+		}
+		if voted == nil {
+			continue
+		}
+		out.Votes = append(out.Votes, trackedVoteJSON{fin.Description, fin.PublicKey, true, f.generation,
+			voted.ID, voted.Num, isoTime(voted.Time())})
+	}
+	return out, nil
+}
+
+type resultJSON struct {
+	Result string `json:"result"`
+}
+
+func (nd *Node) pause([]byte) (any, *apiError) {
+	nd.paused = true
+	nd.logPaused(nd.net.nowLocked())
+	return resultJSON{"ok"}, nil
+}
+
+func (nd *Node) resume([]byte) (any, *apiError) {
+	nd.paused = false
+	nd.net.forceUnpause(nd)
+	nd.logResumed(nd.net.nowLocked())
+	return resultJSON{"ok"}, nil
+}
+
+func (nd *Node) getPaused([]byte) (any, *apiError) { return nd.pausedLocked(), nil }
+
+func (nd *Node) getRuntimeOptions([]byte) (any, *apiError) {
+	if nd.format() == EOSIO2 {
+		return struct {
+			MaxTransactionTime                    int      `json:"max_transaction_time"`
+			MaxIrreversibleBlockAge               int      `json:"max_irreversible_block_age"`
+			ProduceTimeOffsetUs                   int      `json:"produce_time_offset_us"`
+			LastBlockTimeOffsetUs                 int      `json:"last_block_time_offset_us"`
+			MaxScheduledTransactionTimePerBlockMs int      `json:"max_scheduled_transaction_time_per_block_ms"`
+			SubjectiveCPULeewayUs                 int      `json:"subjective_cpu_leeway_us"`
+			IncomingDeferRatio                    fcDouble `json:"incoming_defer_ratio"`
+			GreylistLimit                         int      `json:"greylist_limit"`
+		}{30, -1, 0, -200000, 100, 31000, 1, 1000}, nil
+	}
+	return struct {
+		MaxTransactionTime      int `json:"max_transaction_time"`
+		MaxIrreversibleBlockAge int `json:"max_irreversible_block_age"`
+		ProduceBlockOffsetMs    int `json:"produce_block_offset_ms"`
+		SubjectiveCPULeewayUs   int `json:"subjective_cpu_leeway_us"`
+		GreylistLimit           int `json:"greylist_limit"`
+	}{499, -1, 450, 31000, 1000}, nil
+}
+
+// connections serves /v1/net/connections in the node's release shape, one entry per peer.
+func (nd *Node) connections([]byte) (any, *apiError) {
+	out := make([]any, 0, nd.peers)
+	lib := nd.net.ancestor(nd.head, nd.lib)
+	for i := 0; i < nd.peers; i++ {
+		peer := fmt.Sprintf("peer%d.example:9876", i+1)
+		ip := fmt.Sprintf("10.0.0.%d", i+1)
+		nodeID := sha256.Sum256([]byte(nd.Name + peer))
+		common := []kv{{"network_version", 1212}, {"chain_id", ChainID}, {"node_id", hex.EncodeToString(nodeID[:])},
+			{"key", "EOS1111111111111111111111111111111114T1Anm"}, {"time", strconv.FormatInt(nd.net.nowLocked().UnixNano(), 10)},
+			{"token", zeroDigest}, {"sig", "SIG_K1_111111111111111111111111111111111111111111111111111111111111111116uk5ne"},
+			{"p2p_address", peer + " - " + hex.EncodeToString(nodeID[:])[:7]}}
+		var tail []kv
+		switch nd.format() {
+		case Spring:
+			tail = []kv{{"fork_db_root_num", lib.Num}, {"fork_db_root_id", lib.ID}, {"fork_db_head_num", nd.head.Num}, {"fork_db_head_id", nd.head.ID}}
+		default:
+			tail = []kv{{"last_irreversible_block_num", lib.Num}, {"last_irreversible_block_id", lib.ID}, {"head_num", nd.head.Num}, {"head_id", nd.head.ID}}
+		}
+		agent := "EOS Test Agent"
+		if nd.format() == Spring {
+			agent = "Spring Agent"
+		}
+		tail = append(tail, kv{"os", "linux"}, kv{"agent", agent}, kv{"generation", 1})
+		handshake := ordered(append(common, tail...))
+		var conn []kv
+		switch nd.format() {
+		case EOSIO2:
+			conn = []kv{{"peer", peer}, {"connecting", false}, {"syncing", false}, {"last_handshake", handshake}}
+		case Leap5:
+			conn = []kv{{"peer", peer}, {"remote_ip", ip}, {"remote_port", "9876"}, {"connecting", false}, {"syncing", false},
+				{"is_bp_peer", false}, {"is_socket_open", true}, {"is_blocks_only", false}, {"is_transactions_only", false},
+				{"last_handshake", handshake}}
+		default:
+			conn = []kv{{"peer", peer}, {"remote_ip", ip}, {"remote_port", "9876"}, {"connecting", false}, {"syncing", false},
+				{"is_bp_peer", false}, {"is_bp_gossip_peer", false}, {"is_socket_open", true}, {"is_blocks_only", false},
+				{"is_transactions_only", false}, {"last_vote_received", isoTime(nd.head.Time())}, {"last_handshake", handshake}}
+		}
+		out = append(out, ordered(conn))
+	}
+	return out, nil
+}
+
+// kv is one member of an ordered JSON object.
+type kv struct {
+	k string
+	v any
+}
+
+// ordered is a JSON object that keeps its members' order.
+type ordered []kv
+
+// MarshalJSON implements json.Marshaler.
+func (o ordered) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, m := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(m.k)
+		v, err := json.Marshal(m.v)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return []byte(b.String()), nil
+}
+
+// base58 encodes raw with the Bitcoin alphabet, as EOS keys and signatures are.
+func base58(raw []byte) string {
+	const alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+	digits := []byte{0}
+	for _, c := range raw {
+		carry := int(c)
+		for i := range digits {
+			carry += int(digits[i]) << 8
+			digits[i] = byte(carry % 58)
+			carry /= 58
+		}
+		for carry > 0 {
+			digits = append(digits, byte(carry%58))
+			carry /= 58
+		}
+	}
+	out := make([]byte, 0, len(digits))
+	for i := len(digits) - 1; i >= 0; i-- {
+		out = append(out, alphabet[digits[i]])
+	}
+	return string(out)
+}
