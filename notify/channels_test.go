@@ -157,7 +157,7 @@ func TestSMSTemplate(t *testing.T) {
 		eq(t, "to", got.To, "13800001111,13900002222")
 		eq(t, "content", got.Content, testMessage().Text)
 
-		p.setReply(ok(`{"result":{"code":1001},"msg":"balance low `+apiKey+`"}`))
+		p.setReply(ok(`{"result":{"code":1001},"msg":"balance low ` + apiKey + `"}`))
 		wantSendError(t, send(t, ch), true, "", apiKey)
 		p.setReply(reply(503, "busy"))
 		wantSendError(t, send(t, ch), false, "", apiKey)
