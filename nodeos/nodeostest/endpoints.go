@@ -220,7 +220,8 @@ func actionMroot(b *block) string {
 // signature returns a stand-in K1 signature for b, in the form nodeos prints.
 func signature(b *block) string {
 	h := sha256.Sum256([]byte("sig " + b.ID))
-	return "SIG_K1_" + base58(append(h[:], h[:]...))[:95]
+	raw := append(append(h[:], h[:]...), h[:5]...) // 65-byte signature and 4-byte checksum
+	return "SIG_K1_" + base58(raw)
 }
 
 // lookup finds a block by number on the node's chain or by id.
