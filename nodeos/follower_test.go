@@ -270,7 +270,7 @@ func TestFollowerVanishAndReappear(t *testing.T) {
 	r.expectBlocks(t, 6, 7, 8)
 }
 
-// TestFollowerNoLossNoDuplicates writes numbered lines in small pieces while rotating the
+// TestFollowerNoLossNoDuplicates writes numbered lines in two pieces each while rotating the
 // log by rename every few hundred lines, and checks that exactly 1..N arrive, in order.
 func TestFollowerNoLossNoDuplicates(t *testing.T) {
 	const total, every = 3000, 400
@@ -298,6 +298,16 @@ func TestFollowerNoLossNoDuplicates(t *testing.T) {
 				return
 			}
 			if n%every == 0 {
+				// Like tail -F, the follower finds a rotated file only while it is the newest
+				// one, so rotations must be further apart than a poll: wait until it has read
+				// a line of the current file.
+				for deadline := time.Now().Add(10 * time.Second); r.Lines() < uint64(n-every+1); {
+					if time.Now().After(deadline) {
+						writeErr <- fmt.Errorf("follower did not reach line %d", n-every+1)
+						return
+					}
+					time.Sleep(time.Millisecond)
+				}
 				rotated := filepath.Join(dir, fmt.Sprintf("nodeos.log.%d", n))
 				if err := os.Rename(path, rotated); err != nil {
 					writeErr <- err
