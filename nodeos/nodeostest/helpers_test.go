@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eoskeeper/eoskeeper/nodeos"
 )
 
 // chainStart is a round-aligned chain start for deterministic tests.
@@ -18,7 +20,13 @@ func manualNet(t *testing.T, cfg Config, nodes ...NodeConfig) (*Network, []*Node
 	t.Helper()
 	cfg.ManualClock = true
 	if cfg.Start.IsZero() {
-		cfg.Start = chainStart
+		// Align to a round so that OurIndex 0 has the first turn.
+		producers := cfg.Producers
+		if producers == 0 {
+			producers = DefaultProducers
+		}
+		s := nodeos.SlotOf(chainStart)
+		cfg.Start = (s - s%nodeos.Slot(producers*nodeos.ProducerRepetitions)).Time()
 	}
 	n := NewUnstartedNetwork(cfg)
 	t.Cleanup(n.Close)
@@ -30,6 +38,9 @@ func manualNet(t *testing.T, cfg Config, nodes ...NodeConfig) (*Network, []*Node
 	return n, out
 }
 
+// testClient opens a connection per request, so a node's restart leaves no stale ones.
+var testClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+
 // call sends body (may be empty) to url+path and returns the status and body.
 func call(t *testing.T, method, url, body string) (int, string) {
 	t.Helper()
@@ -37,7 +48,7 @@ func call(t *testing.T, method, url, body string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}

@@ -211,16 +211,19 @@ func (n *Network) Slot() nodeos.Slot {
 // counted as missed.
 func (n *Network) FirstSlot() nodeos.Slot { return n.firstSlot }
 
-// Now returns the chain time: the latest slot's timestamp plus the fraction of a slot that has
-// elapsed in wall time since (scaled from BlockInterval to 500 ms).
+// Now returns the chain time. A block slot's tick happens as its block arrives, just after the
+// block's timestamp; Now is that timestamp plus 50 ms, plus the rest of the 500 ms slot scaled
+// from the wall time elapsed since the tick (so Now never reaches the next tick's time).
 func (n *Network) Now() time.Time {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return n.nowLocked()
 }
 
+const tickOffset = 50 * time.Millisecond
+
 func (n *Network) nowLocked() time.Time {
-	base := n.slot.Time()
+	base := n.slot.Time().Add(tickOffset)
 	if !n.started || n.cfg.ManualClock {
 		return base
 	}
@@ -228,7 +231,8 @@ func (n *Network) nowLocked() time.Time {
 	if frac >= n.cfg.BlockInterval {
 		frac = n.cfg.BlockInterval - time.Nanosecond
 	}
-	return base.Add(time.Duration(int64(frac) * int64(nodeos.BlockInterval) / int64(n.cfg.BlockInterval)))
+	span := nodeos.BlockInterval - tickOffset - time.Millisecond
+	return base.Add(time.Duration(int64(frac) * int64(span) / int64(n.cfg.BlockInterval)))
 }
 
 // Head returns the head block of the group holding the virtual producers (the whole network
@@ -297,8 +301,11 @@ func (n *Network) WaitTurns(ctx context.Context, turns int) error {
 }
 
 // WaitFor blocks until cond returns true, ctx is done, or the network is closed. cond is
-// evaluated now and after every tick, without the network's lock held.
+// evaluated now, after every tick and every few milliseconds (for conditions that change
+// between ticks), without the network's lock held.
 func (n *Network) WaitFor(ctx context.Context, cond func() bool) error {
+	poll := time.NewTicker(5 * time.Millisecond)
+	defer poll.Stop()
 	for {
 		n.mu.Lock()
 		ch, closed := n.tickCh, n.closed
@@ -311,6 +318,7 @@ func (n *Network) WaitFor(ctx context.Context, cond func() bool) error {
 		}
 		select {
 		case <-ch:
+		case <-poll.C:
 		case <-n.quit:
 		case <-ctx.Done():
 			return fmt.Errorf("nodeostest: wait: %w", ctx.Err())
