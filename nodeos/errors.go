@@ -27,6 +27,18 @@ var (
 	ErrUnexpectedResult = errors.New("nodeos: unexpected result")
 )
 
+// Compile-time checks of the error types.
+var (
+	_ error                         = (*APIError)(nil)
+	_ interface{ Is(error) bool }   = (*APIError)(nil)
+	_ error                         = (*DecodeError)(nil)
+	_ interface{ Unwrap() error }   = (*DecodeError)(nil)
+	_ error                         = (*TransportError)(nil)
+	_ interface{ Unwrap() []error } = (*TransportError)(nil)
+	_ error                         = (*PluginError)(nil)
+	_ interface{ Is(error) bool }   = (*PluginError)(nil)
+)
+
 // APIError is a non-success HTTP reply from nodeos, with nodeos's error body decoded:
 //
 //	{"code":400,"message":"Invalid Request","error":{"code":3200006,"name":"invalid_http_request",

@@ -15,6 +15,23 @@ import (
 // and prints times as "2006-01-02T15:04:05.000" in UTC without a zone. The types below decode
 // such values from either form and encode them the way nodeos does.
 
+// Compile-time checks that the wire types encode and decode themselves.
+var (
+	_ json.Unmarshaler = (*Uint64)(nil)
+	_ json.Marshaler   = Uint64(0)
+	_ json.Unmarshaler = (*Int64)(nil)
+	_ json.Marshaler   = Int64(0)
+	_ json.Unmarshaler = (*Float64)(nil)
+	_ json.Marshaler   = Float64(0)
+	_ json.Unmarshaler = (*Flag)(nil)
+	_ json.Marshaler   = Flag(false)
+	_ json.Unmarshaler = (*Time)(nil)
+	_ json.Marshaler   = Time{}
+	_ json.Unmarshaler = (*BlockSigningAuthority)(nil)
+	_ json.Marshaler   = BlockSigningAuthority{}
+	_ json.Unmarshaler = (*ProducerAuthority)(nil)
+)
+
 // fcQuoteAbove is the magnitude above which fc emits a 64-bit integer as a JSON string.
 const fcQuoteAbove = 0xffffffff
 
