@@ -144,6 +144,10 @@ func (c *Client) call(ctx context.Context, endpoint string, params, out any) err
 		return fmt.Errorf("nodeos: %s: building request: %w", endpoint, err)
 	}
 	req.Header.Set("Accept", "application/json")
+	// Every call is safe to repeat (reads, and pause/resume which are idempotent). Marking it
+	// so lets the transport retry once on a pooled connection that nodeos closed (a restart),
+	// instead of reporting the node unreachable. The empty key is not sent.
+	req.Header["Idempotency-Key"] = nil
 	if params != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
