@@ -284,6 +284,13 @@ func TestAPIErrors(t *testing.T) {
 			t.Fatalf("GetFinalizerInfo error = %v, want a 404 that says it needs Spring", err)
 		}
 	})
+	t.Run("404 get_block_info on an old release", func(t *testing.T) {
+		_, old := newFakeNode(t, map[string]reply{})
+		_, err := old.GetBlockInfo(ctx, 1)
+		if err == nil || errors.Is(err, ErrPluginMissing) || !strings.Contains(err.Error(), "use get_block") {
+			t.Fatalf("GetBlockInfo error = %v, want a 404 that points to get_block", err)
+		}
+	})
 	t.Run("400 3200006", func(t *testing.T) {
 		// A body on a no-parameter endpoint, as a careless client would send.
 		err := c.call(ctx, PathGetInfo, map[string]bool{"json": true}, nil)

@@ -104,8 +104,9 @@ func (e *APIError) Error() string {
 	if e.Body != "" {
 		fmt.Fprintf(&b, ": %q", e.Body)
 	}
-	if e.Status == 404 && e.Endpoint == PathGetFinalizerInfo {
-		b.WriteString("; get_finalizer_info needs Spring")
+	if note := releaseNote(e.Endpoint); e.Status == 404 && note != "" {
+		b.WriteString("; ")
+		b.WriteString(note)
 	}
 	if p := e.missingPlugin(); p != "" {
 		fmt.Fprintf(&b, "; %s is probably not loaded (add %q to config.ini)", strings.TrimPrefix(p, "eosio::"), pluginLine(p))
@@ -114,17 +115,29 @@ func (e *APIError) Error() string {
 }
 
 // Is reports whether the error matches target: ErrPluginMissing for a 404 from an endpoint
-// that belongs to a known API plugin.
+// that every release of a known API plugin serves.
 func (e *APIError) Is(target error) bool {
 	return target == ErrPluginMissing && e.missingPlugin() != ""
 }
 
 // missingPlugin returns the plugin whose absence explains a 404 on e.Endpoint, or "".
 func (e *APIError) missingPlugin() string {
-	if e.Status != 404 || e.Endpoint == PathGetFinalizerInfo {
+	if e.Status != 404 || releaseNote(e.Endpoint) != "" {
 		return ""
 	}
 	return pluginOf(e.Endpoint)
+}
+
+// releaseNote explains a 404 from an endpoint that older nodeos releases do not serve even
+// with its plugin loaded, or returns "".
+func releaseNote(endpoint string) string {
+	switch endpoint {
+	case PathGetFinalizerInfo:
+		return "get_finalizer_info needs Spring"
+	case PathGetBlockInfo:
+		return "older releases (EOSIO 2.0) do not serve get_block_info; use get_block"
+	}
+	return ""
 }
 
 // DecodeError is a success reply from nodeos whose body is not the JSON the endpoint promises.
@@ -160,7 +173,10 @@ type TransportError struct {
 
 // Error formats the failure as "nodeos: <endpoint>: unreachable: <cause>".
 func (e *TransportError) Error() string {
-	kind := strings.TrimPrefix(e.Kind.Error(), "nodeos: ")
+	kind := "transport error"
+	if e.Kind != nil {
+		kind = strings.TrimPrefix(e.Kind.Error(), "nodeos: ")
+	}
 	return fmt.Sprintf("nodeos: %s: %s: %v", e.Endpoint, kind, e.Err)
 }
 
