@@ -54,9 +54,17 @@ type Node struct {
 // joins in sync with the group holding the virtual producers. It panics when the listen address
 // is unavailable or the log cannot be opened.
 func (n *Network) AddNode(cfg NodeConfig) *Node {
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		panic(fmt.Sprintf("nodeostest: node %s: listen: %v", cfg.Name, err))
+	}
 	n.mu.Lock()
 	if n.closed {
 		n.mu.Unlock()
+		_ = ln.Close()
 		panic("nodeostest: AddNode on a closed network")
 	}
 	idx := len(n.nodes)
@@ -65,10 +73,8 @@ func (n *Network) AddNode(cfg NodeConfig) *Node {
 	}
 	if n.nodeLocked(cfg.Name) != nil {
 		n.mu.Unlock()
+		_ = ln.Close()
 		panic(fmt.Sprintf("nodeostest: duplicate node name %q", cfg.Name))
-	}
-	if cfg.Addr == "" {
-		cfg.Addr = "127.0.0.1:0"
 	}
 	if cfg.LogPath == "" {
 		cfg.LogPath = filepath.Join(n.dir, cfg.Name+".log")
@@ -84,8 +90,8 @@ func (n *Network) AddNode(cfg NodeConfig) *Node {
 	}
 	g := n.mainGroup()
 	nd := &Node{
-		Name: cfg.Name, LogPath: cfg.LogPath,
-		net: n, cfg: cfg, index: idx,
+		Name: cfg.Name, URL: "http://" + ln.Addr().String(), LogPath: cfg.LogPath,
+		net: n, cfg: cfg, index: idx, addr: ln.Addr().String(),
 		alive: true, paused: cfg.ProducerNode, peers: peers,
 		group: g, head: g.head, lib: g.lib,
 		log: newLogWriter(cfg.LogPath),
@@ -95,13 +101,6 @@ func (n *Network) AddNode(cfg NodeConfig) *Node {
 	n.nodes = append(n.nodes, nd)
 	nd.logStartup(n.nowLocked())
 	n.mu.Unlock()
-
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		panic(fmt.Sprintf("nodeostest: node %s: listen: %v", cfg.Name, err))
-	}
-	nd.addr = ln.Addr().String()
-	nd.URL = "http://" + nd.addr
 	nd.serve(ln)
 	return nd
 }

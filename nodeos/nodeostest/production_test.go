@@ -164,3 +164,36 @@ func TestRealClock(t *testing.T) {
 		t.Fatalf("WaitSlots after Close = %v, want ErrClosed", err)
 	}
 }
+
+func TestLegacyMode(t *testing.T) {
+	n, nodes := manualNet(t, Config{Producers: 2, Mode: Legacy, LIBLag: 10}, NodeConfig{Name: "A", ProducerNode: true})
+	a := nodes[0]
+	post(t, a.URL+"/v1/producer/resume", "")
+	n.Advance(30)
+	if a.LIB() != a.Head().Num-10 {
+		t.Fatalf("legacy LIB %d at head %d, want head-10", a.LIB(), a.Head().Num)
+	}
+	lines := grep(readLog(t, a.LogPath), "] Produced block ")
+	if len(lines) != 18 || !strings.Contains(lines[0], ", confirmed: 0, net: 0, cpu: 100 us,") {
+		t.Fatalf("legacy Produced lines: %q", lines)
+	}
+}
+
+func TestAddNodeWhileRunning(t *testing.T) {
+	n := NewNetwork(Config{Producers: 2, BlockInterval: 2 * time.Millisecond})
+	t.Cleanup(n.Close)
+	ctx := testCtx(t)
+	if err := n.WaitSlots(ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	late := n.AddNode(NodeConfig{Name: "late"})
+	if err := n.WaitSlots(ctx, 30); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.WaitFor(ctx, func() bool { return late.Head().Num > n.Ledger()[4].Num }); err != nil {
+		t.Fatal(err)
+	}
+	if len(grep(readLog(t, late.LogPath), "] Received block ")) == 0 {
+		t.Fatal("late node received nothing")
+	}
+}
