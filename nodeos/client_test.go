@@ -3,6 +3,7 @@ package nodeos
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -457,6 +458,10 @@ func TestMalformedReplies(t *testing.T) {
 	if !errors.As(err, &derr) || derr.Endpoint != PathGetInfo || derr.Status != 200 ||
 		derr.Snippet != `{"server_version":"6c1717c9","head_block_num":` {
 		t.Fatalf("GetInfo on truncated JSON: %#v, want *DecodeError with endpoint and snippet", err)
+	}
+	var syntax *json.SyntaxError
+	if !errors.As(err, &syntax) {
+		t.Errorf("DecodeError does not unwrap to the JSON error: %v", err)
 	}
 	if !strings.Contains(err.Error(), "nodeos: /v1/chain/get_info: malformed response") {
 		t.Errorf("error text %q", err)

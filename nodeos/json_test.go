@@ -118,6 +118,13 @@ func TestFlag(t *testing.T) {
 		{`1`, true, true}, {`0`, false, true}, {`true`, true, true}, {`false`, false, true},
 		{`"1"`, true, true}, {`"true"`, true, true}, {`2`, false, false}, {`"yes"`, false, false},
 	}
+	for _, f := range []Flag{true, false} {
+		b, _ := json.Marshal(f)
+		var back Flag
+		if err := json.Unmarshal(b, &back); err != nil || back != f {
+			t.Errorf("Flag %v -> %s -> %v, %v", f, b, back, err)
+		}
+	}
 	for _, tc := range tests {
 		var v Flag
 		err := json.Unmarshal([]byte(tc.in), &v)
