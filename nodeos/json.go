@@ -164,9 +164,11 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("nodeos: time %s: %w", clipText(b), err)
+	s, ok := plainString(b)
+	if !ok {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("nodeos: time %s: %w", clipText(b), err)
+		}
 	}
 	v, err := ParseTime(s)
 	if err != nil {
@@ -211,6 +213,12 @@ func numberText(b []byte) (s string, ok bool, err error) {
 		return "", false, nil
 	}
 	if b[0] == '"' {
+		if str, ok := plainString(b); ok {
+			if str == "" {
+				return "", false, fmt.Errorf("nodeos: number %s: %w", clipText(b), errEmptyNumber)
+			}
+			return str, true, nil
+		}
 		var str string
 		if err := json.Unmarshal(b, &str); err != nil {
 			return "", false, fmt.Errorf("nodeos: number %s: %w", clipText(b), err)
@@ -221,6 +229,21 @@ func numberText(b []byte) (s string, ok bool, err error) {
 		return str, true, nil
 	}
 	return string(b), true, nil
+}
+
+// plainString returns the contents of a JSON string literal that has no escapes, the way
+// nodeos writes numbers and times; ok is false for anything else.
+func plainString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	in := b[1 : len(b)-1]
+	for _, c := range in {
+		if c == '\\' || c == '"' || c < 0x20 {
+			return "", false
+		}
+	}
+	return string(in), true
 }
 
 // clipLen bounds how much of a payload an error message quotes.

@@ -144,6 +144,8 @@ func TestTime(t *testing.T) {
 		{`"2023-09-04T20:36:31.500"`, want, true},
 		{`"2023-09-04T20:36:31.500Z"`, want, true},
 		{`"2023-09-04T20:36:31.5"`, want, true},
+		{`"2023-09-04T20:36:31.500\u005a"`, want, true}, // escaped Z
+		{`"2023-09-04T20:36:31.500"  `, want, true},
 		{`"2023-09-04T20:36:31"`, want.Truncate(time.Second), true},
 		{`"1970-01-01T00:00:00.000"`, time.Unix(0, 0).UTC(), true},
 		{`""`, time.Time{}, true},
