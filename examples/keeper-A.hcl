@@ -71,10 +71,9 @@ notify "wecom_robot" "ops" {
 notify "sms_http" "oncall" {
   url     = "https://sms.example.com/api/send"
   headers = { Authorization = "Bearer ${env("SMS_API_KEY")}" }
-  body    = "{\"mobiles\":\"{{.Mobiles}}\",\"text\":\"{{.Text}}\"}"
+  body    = "{\"mobiles\":\"{{mobiles}}\",\"text\":\"{{text}}\"}"
   mobiles = ["13800000000"]
 
-  success_status    = 200
   success_json_path = "code"
   success_value     = "0"
 

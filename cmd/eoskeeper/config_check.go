@@ -144,6 +144,10 @@ func (c *Config) finishConsul(errAt reportFunc) hcl.Diagnostics {
 		errAt(Pick(k.LostAfterRange, k.SessionTTLRange, k.DefRange), "Invalid lost_after",
 			"lost_after (%s) must be shorter than session_ttl (%s): a holder must fence before Consul can give the lock away.",
 			k.LostAfterHCL, k.SessionTTLHCL)
+	} else if renew := k.SessionTTL / 3; k.LostAfter <= renew {
+		errAt(Pick(k.LostAfterRange, k.SessionTTLRange, k.DefRange), "Invalid lost_after",
+			"lost_after (%s) must be longer than the session renewal interval (session_ttl/3 = %s), or one late renewal would fence.",
+			k.LostAfterHCL, hclconf.FormatDuration(renew))
 	} else if k.LostAfter > k.LockDelay {
 		errAt(Pick(k.LostAfterRange, k.LockDelayRange, k.DefRange), "Invalid lost_after",
 			"lost_after (%s) must not exceed lock_delay (%s): the lock-delay is the margin that covers a holder still fencing.",

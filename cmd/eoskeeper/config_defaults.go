@@ -35,6 +35,7 @@ const (
 	maxLockDelay              = 60 * time.Second // Consul's upper bound
 	minPollInterval           = 100 * time.Millisecond
 	maxInfluxPointsPerRequest = 5000
+	defaultCommandTimeout     = 30 * time.Second
 )
 
 // DefaultLostAfter is the default fence deadline for a session TTL: two thirds of it, so a

@@ -59,50 +59,68 @@ type NotifyChannel struct {
 type WeComRobotConfig struct {
 	Key              hclconf.Secret `hcl:"key" json:"key"`
 	MentionedMobiles []string       `hcl:"mentioned_mobiles,optional" json:"mentioned_mobiles,omitempty"`
+	Markdown         bool           `hcl:"markdown,optional" json:"markdown"`
+	BaseURL          string         `hcl:"base_url,optional" json:"base_url,omitempty"`
 }
 
-// WeComAppConfig is a WeCom application message.
+// WeComAppConfig is a WeCom application message; without recipients it goes to "@all".
 type WeComAppConfig struct {
 	CorpID  string         `hcl:"corp_id" json:"corp_id"`
 	Secret  hclconf.Secret `hcl:"secret" json:"secret"`
-	AgentID int            `hcl:"agent_id" json:"agent_id"`
-	ToUser  string         `hcl:"to_user,optional" json:"to_user,omitempty"`
-	ToParty string         `hcl:"to_party,optional" json:"to_party,omitempty"`
+	AgentID int64          `hcl:"agent_id" json:"agent_id"`
+	ToUser  []string       `hcl:"to_user,optional" json:"to_user,omitempty"`
+	ToParty []string       `hcl:"to_party,optional" json:"to_party,omitempty"`
+	BaseURL string         `hcl:"base_url,optional" json:"base_url,omitempty"`
 }
 
 // SMSHTTPConfig sends SMS through an HTTP request template. URL, headers and body may carry
-// credentials, so they are secrets; the body is a Go text/template.
+// credentials, so they are secrets. The body is a template with {{mobiles}} and {{text}},
+// escaped per encoding ("json", "form" or "raw"). A reply succeeds when its status is 2xx
+// and, when set, the JSON field at success_json_path equals success_value and the body
+// contains success_contains.
 type SMSHTTPConfig struct {
 	Method          string                    `hcl:"method,optional" json:"method"`
 	URL             hclconf.Secret            `hcl:"url" json:"url"`
 	Headers         map[string]hclconf.Secret `hcl:"headers,optional" json:"headers,omitempty"`
 	Body            hclconf.Secret            `hcl:"body,optional" json:"body,omitempty"`
+	Encoding        string                    `hcl:"encoding,optional" json:"encoding"`
+	EncodingRange   hcl.Range                 `hcl:"encoding,attr_value_range" json:"-"`
 	Mobiles         []string                  `hcl:"mobiles" json:"mobiles"`
-	SuccessStatus   int                       `hcl:"success_status,optional" json:"success_status"`
+	MobileSeparator string                    `hcl:"mobile_separator,optional" json:"mobile_separator,omitempty"`
+	MaxText         int                       `hcl:"max_text,optional" json:"max_text,omitempty"`
 	SuccessJSONPath string                    `hcl:"success_json_path,optional" json:"success_json_path,omitempty"`
 	SuccessValue    string                    `hcl:"success_value,optional" json:"success_value,omitempty"`
+	SuccessContains string                    `hcl:"success_contains,optional" json:"success_contains,omitempty"`
 }
 
-// AliyunSMSConfig sends SMS through Aliyun's SMS service.
+// AliyunSMSConfig sends SMS through Aliyun's SMS service with an approved template whose
+// variable text_param (default "content") receives the text.
 type AliyunSMSConfig struct {
 	AccessKeyID     hclconf.Secret `hcl:"access_key_id" json:"access_key_id"`
 	AccessKeySecret hclconf.Secret `hcl:"access_key_secret" json:"access_key_secret"`
 	SignName        string         `hcl:"sign_name" json:"sign_name"`
 	TemplateCode    string         `hcl:"template_code" json:"template_code"`
+	TextParam       string         `hcl:"text_param,optional" json:"text_param,omitempty"`
+	MaxText         int            `hcl:"max_text,optional" json:"max_text,omitempty"`
 	PhoneNumbers    []string       `hcl:"phone_numbers" json:"phone_numbers"`
+	RegionID        string         `hcl:"region_id,optional" json:"region_id,omitempty"`
 	Endpoint        string         `hcl:"endpoint,optional" json:"endpoint,omitempty"`
 }
 
 // DingTalkConfig is a DingTalk group robot; Secret enables signed requests.
 type DingTalkConfig struct {
-	AccessToken hclconf.Secret `hcl:"access_token" json:"access_token"`
-	Secret      hclconf.Secret `hcl:"secret,optional" json:"secret,omitempty"`
+	AccessToken      hclconf.Secret `hcl:"access_token" json:"access_token"`
+	Secret           hclconf.Secret `hcl:"secret,optional" json:"secret,omitempty"`
+	MentionedMobiles []string       `hcl:"mentioned_mobiles,optional" json:"mentioned_mobiles,omitempty"`
+	Markdown         bool           `hcl:"markdown,optional" json:"markdown"`
+	BaseURL          string         `hcl:"base_url,optional" json:"base_url,omitempty"`
 }
 
 // TelegramConfig is a Telegram bot posting to one chat.
 type TelegramConfig struct {
 	BotToken hclconf.Secret `hcl:"bot_token" json:"bot_token"`
 	ChatID   string         `hcl:"chat_id" json:"chat_id"`
+	BaseURL  string         `hcl:"base_url,optional" json:"base_url,omitempty"`
 }
 
 // SlackConfig is a Slack incoming webhook; the URL itself is the credential.
@@ -116,10 +134,15 @@ type WebhookConfig struct {
 	Headers map[string]hclconf.Secret `hcl:"headers,optional" json:"headers,omitempty"`
 }
 
-// CommandConfig runs a local program per message (argv, no shell).
+// CommandConfig runs a local program per message (argv, no shell), with extra environment
+// entries ("KEY=value") and a timeout.
 type CommandConfig struct {
-	Argv      []string  `hcl:"argv" json:"argv"`
-	ArgvRange hcl.Range `hcl:"argv,attr_value_range" json:"-"`
+	Argv         []string      `hcl:"argv" json:"argv"`
+	ArgvRange    hcl.Range     `hcl:"argv,attr_value_range" json:"-"`
+	Env          []string      `hcl:"env,optional" json:"env,omitempty"`
+	Timeout      time.Duration `json:"-"`
+	TimeoutHCL   string        `hcl:"timeout,optional" json:"timeout"`
+	TimeoutRange hcl.Range     `hcl:"timeout,attr_value_range" json:"-"`
 }
 
 // notifyKinds lists the accepted kinds, for the error message.
@@ -201,8 +224,12 @@ func (ch *NotifyChannel) finish(b *NotifyBlock) hcl.Diagnostics {
 			s.Method = "POST"
 		}
 		s.Method = strings.ToUpper(s.Method)
-		if s.SuccessStatus == 0 {
-			s.SuccessStatus = 200
+		switch s.Encoding {
+		case "":
+			s.Encoding = "json"
+		case "json", "form", "raw":
+		default:
+			errAt(s.EncodingRange, "Invalid encoding", "encoding %q: use \"json\", \"form\" or \"raw\".", s.Encoding)
 		}
 		if msg := checkHTTPURL(s.URL.Reveal()); msg != "" {
 			errAt(b.DefRange, "Invalid SMS URL", "url is not an http:// or https:// URL with a host.")
@@ -222,9 +249,10 @@ func (ch *NotifyChannel) finish(b *NotifyBlock) hcl.Diagnostics {
 		if len(ch.Command.Argv) == 0 || ch.Command.Argv[0] == "" {
 			errAt(Pick(ch.Command.ArgvRange, b.DefRange), "Invalid argv", "argv is a list whose first element is the program.")
 		}
+		d = append(d, hclconf.Duration(&ch.Command.Timeout, &ch.Command.TimeoutHCL, ch.Command.TimeoutRange, defaultCommandTimeout)...)
 	case ch.WeComApp != nil:
-		if ch.WeComApp.ToUser == "" && ch.WeComApp.ToParty == "" {
-			ch.WeComApp.ToUser = "@all"
+		if len(ch.WeComApp.ToUser) == 0 && len(ch.WeComApp.ToParty) == 0 {
+			ch.WeComApp.ToUser = []string{"@all"}
 		}
 	}
 	return d

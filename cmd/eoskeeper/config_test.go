@@ -188,6 +188,7 @@ func TestConfigErrors(t *testing.T) {
 		{"ttl too short", minimalHCL + "consul {\n  session_ttl = \"5s\"\n  lost_after = \"3s\"\n}\n", "11,17-21: Invalid session TTL"},
 		{"lost_after >= ttl", minimalHCL + "consul {\n  session_ttl = \"15s\"\n  lost_after = \"15s\"\n}\n", "12,16-21: Invalid lost_after; lost_after (15s) must be shorter than session_ttl (15s)"},
 		{"lost_after > lock_delay", minimalHCL + "consul {\n  lock_delay = \"5s\"\n  lost_after = \"8s\"\n}\n", "12,16-20: Invalid lost_after; lost_after (8s) must not exceed lock_delay (5s)"},
+		{"lost_after within a renewal", minimalHCL + "consul {\n  lost_after = \"5s\"\n}\n", "11,16-20: Invalid lost_after; lost_after (5s) must be longer than the session renewal interval (session_ttl/3 = 5s)"},
 		{"lock_delay too long", minimalHCL + "consul {\n  lock_delay = \"2m\"\n}\n", "11,16-20: Invalid lock delay"},
 		{"priority bad key", minimalHCL + "failover {\n  priority = { D = 3 }\n}\n", "11,14-23: Invalid priority; priority key \"D\""},
 		{"priority zero", minimalHCL + "failover {\n  priority = { B = 0 }\n}\n", "11,14-23: Invalid priority; priority for B is 0"},
@@ -328,7 +329,7 @@ notify "wecom_robot" "ops" {
 notify "sms_http" "sms" {
   url     = "https://sms.example.com/send?apikey=${env("SMS_KEY")}"
   headers = { Authorization = "Bearer ${env("SMS_KEY")}" }
-  body    = "{\"key\":\"${env("SMS_KEY")}\",\"text\":\"{{.Text}}\"}"
+  body    = "{\"key\":\"${env("SMS_KEY")}\",\"text\":\"{{text}}\"}"
   mobiles = ["13800000000"]
   min_severity = "critical"
 }
@@ -435,6 +436,9 @@ func TestExamplesValidate(t *testing.T) {
 				}
 			}
 			if cfg != nil {
+				if err := cfg.CheckLibraries(); err != nil {
+					t.Errorf("CheckLibraries: %v", err)
+				}
 				roles[cfg.Node.Role] = true
 			}
 		})

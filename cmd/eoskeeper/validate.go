@@ -21,7 +21,8 @@ func (c *ValidateCommand) Help() string {
 	return strings.TrimSpace(`
 Usage: eoskeeper validate [-config keeper.hcl]
 
-  Loads the configuration the way "eoskeeper agent" does and prints the effective
+  Loads the configuration the way "eoskeeper agent" does, builds the keeper, election,
+  InfluxDB and notify settings from it without connecting anywhere, and prints the effective
   configuration as JSON, with every default filled in and every secret shown as
   "<redacted>". Errors are printed with their file:line,column and the command exits 1.
   Warnings are printed but do not fail validation.
@@ -56,6 +57,10 @@ func (c *ValidateCommand) Run(args []string) int {
 		c.UI.Error(formatDiagnostic(d))
 	}
 	if diags.HasErrors() {
+		return 1
+	}
+	if err := cfg.CheckLibraries(); err != nil {
+		c.UI.Error("Error: " + err.Error())
 		return 1
 	}
 	out, err := effectiveJSON(cfg)

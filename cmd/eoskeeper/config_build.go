@@ -1,0 +1,284 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/consul/api"
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/consulreg"
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/influx"
+	"github.com/eoskeeper/eoskeeper/election"
+	"github.com/eoskeeper/eoskeeper/keeper"
+	"github.com/eoskeeper/eoskeeper/notify"
+)
+
+// This file turns a loaded Config into the plain configuration structs of the library
+// packages. Each builder only copies and converts; the libraries fill their own defaults
+// and validate.
+
+// chainBlockInterval is the block interval of an Antelope chain. Wall-time thresholds in
+// keeper.hcl are converted to blocks with it.
+const chainBlockInterval = 500 * time.Millisecond
+
+// NewLogger builds the agent's logger from the logging block.
+func (c *Config) NewLogger(w io.Writer) hclog.Logger {
+	return hclog.New(&hclog.LoggerOptions{
+		Name:       "eoskeeper",
+		Level:      hclog.LevelFromString(c.Logging.Level),
+		JSONFormat: c.Logging.JSON,
+		Output:     w,
+	})
+}
+
+// ConsulAPIConfig returns the Consul client configuration. The token is revealed here, into
+// the client only.
+func (c *Config) ConsulAPIConfig() *api.Config {
+	cc := api.DefaultNonPooledConfig()
+	cc.Address = c.Consul.Address
+	cc.Datacenter = c.Consul.Datacenter
+	cc.Token = c.Consul.Token.Reveal()
+	if t := c.Consul.TLS; t != nil {
+		cc.TLSConfig = api.TLSConfig{CAFile: t.CAFile, CertFile: t.CertFile, KeyFile: t.KeyFile, InsecureSkipVerify: t.InsecureSkipVerify}
+		if !strings.Contains(cc.Address, "://") {
+			cc.Scheme = "https"
+		}
+	}
+	return cc
+}
+
+// KeeperConfig returns the keeper's configuration: thresholds given as durations in
+// keeper.hcl become block counts on the chain's 500 ms block interval.
+func (c *Config) KeeperConfig(logger hclog.Logger) keeper.Config {
+	k := keeper.DefaultConfig()
+	k.Producer = c.Producer
+	k.Node = c.Node.Name
+	k.Role = c.Node.Role
+	k.PriorityDelays = make(map[keeper.Role]int, len(c.Failover.Priority))
+	for r, n := range c.Failover.Priority {
+		k.PriorityDelays[keeper.Role(r)] = n
+	}
+	if c.Node.Role.Producer() && c.Failover.DelaySlots > 0 {
+		k.PriorityDelays[c.Node.Role] = c.Failover.DelaySlots
+	}
+	k.PollInterval = c.Nodeos.PollInterval
+	k.CallTimeout = c.Nodeos.Timeout
+	k.MinPeers = c.Alerts.MinPeers
+	k.APIFailures = c.Alerts.APIFailures
+	k.HeadStallBlocks = blocks(c.Alerts.HeadStall)
+	k.LIBStallBlocks = blocks(c.Alerts.LIBStall)
+	k.MinProducers = c.Alerts.MinProducers
+	k.ProducersWindow = blocks(c.Alerts.ProducersWindow)
+	k.FenceCommand = append([]string(nil), c.Failover.FenceCommand...)
+	k.Logger = logger
+	return k
+}
+
+// blocks converts a wall-time threshold to whole blocks, at least 1.
+func blocks(d time.Duration) int {
+	n := int((d + chainBlockInterval - 1) / chainBlockInterval)
+	return max(n, 1)
+}
+
+// ElectionConfig returns the election's configuration. serviceChecks are the check IDs the
+// session binds to (the nodeos health check of the registration), if any.
+func (c *Config) ElectionConfig(client *api.Client, serviceChecks []string, logger hclog.Logger) election.Config {
+	return election.Config{
+		Client:        client,
+		Producer:      c.Producer,
+		Prefix:        c.Consul.KeyPrefix,
+		Node:          c.Node.Name,
+		SessionTTL:    c.Consul.SessionTTL,
+		LostAfter:     c.Consul.LostAfter,
+		LockDelay:     c.Consul.LockDelay,
+		ServiceChecks: serviceChecks,
+		Logger:        logger,
+	}
+}
+
+// RegistrationConfig returns the Consul service registration's configuration, with the
+// producing check on this agent's /v1/producing endpoint.
+func (c *Config) RegistrationConfig(client *api.Client, logger hclog.Logger) consulreg.Config {
+	rc := consulreg.Config{
+		Client:       client,
+		Node:         c.Node.Name,
+		Role:         c.Node.Role,
+		Producer:     c.Producer,
+		ProducingURL: "http://" + checkAddr(c.HTTP.Listen) + "/v1/producing",
+		Meta:         map[string]string{"version": Version},
+		Logger:       logger,
+	}
+	if host, port, err := net.SplitHostPort(c.HTTP.Listen); err == nil {
+		rc.Address = host
+		fmt.Sscanf(port, "%d", &rc.Port)
+	}
+	return rc
+}
+
+// checkAddr turns a listen address into one the local Consul agent can dial: a wildcard host
+// becomes loopback.
+func checkAddr(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return listen
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// InfluxConfigs returns one writer configuration per InfluxDB output.
+func (c *Config) InfluxConfigs(logger hclog.Logger) []influx.Config {
+	out := make([]influx.Config, 0, len(c.InfluxDB))
+	for _, o := range c.InfluxDB {
+		out = append(out, influx.Config{
+			URL:           o.URL,
+			Version:       o.Version,
+			Database:      o.Database,
+			Username:      o.Username,
+			Password:      o.Password.Reveal(),
+			Org:           o.Org,
+			Bucket:        o.Bucket,
+			Token:         o.Token.Reveal(),
+			Batch:         o.Batch,
+			Buffer:        o.Buffer,
+			FlushInterval: o.FlushInterval,
+			Timeout:       o.Timeout,
+			Logger:        logger,
+		})
+	}
+	return out
+}
+
+// NotifyChannels builds the alert channels with their routes, in file order. The channel
+// constructors check what the HCL schema cannot.
+func (c *Config) NotifyChannels() ([]notify.ChannelConfig, error) {
+	out := make([]notify.ChannelConfig, 0, len(c.Notify))
+	for _, ch := range c.Notify {
+		channel, err := ch.channel()
+		if err != nil {
+			return nil, fmt.Errorf("notify %q %q (%s): %w", ch.Kind, ch.Name, ch.DefRange, err)
+		}
+		sev, err := notify.ParseSeverity(ch.MinSeverity)
+		if err != nil {
+			return nil, fmt.Errorf("notify %q %q (%s): %w", ch.Kind, ch.Name, ch.DefRange, err)
+		}
+		out = append(out, notify.ChannelConfig{Channel: channel, Route: notify.Route{MinSeverity: sev, After: ch.After}})
+	}
+	return out, nil
+}
+
+// DispatcherConfig returns the alert dispatcher's configuration, or ok false when no notify
+// channel is configured. status renders the digest text.
+func (c *Config) DispatcherConfig(status func() string, logger hclog.Logger) (cfg notify.DispatcherConfig, ok bool, err error) {
+	channels, err := c.NotifyChannels()
+	if err != nil || len(channels) == 0 {
+		return notify.DispatcherConfig{}, false, err
+	}
+	cfg = notify.DispatcherConfig{
+		Channels:       channels,
+		RepeatInterval: c.Alerts.Repeat,
+		Lang:           notify.Lang(c.Alerts.Lang),
+		Location:       c.Alerts.Location,
+		Node:           c.Node.Name,
+		Role:           string(c.Node.Role),
+		Producer:       c.Producer,
+		Logger:         logger,
+	}
+	if len(c.Alerts.Digest) > 0 && status != nil {
+		var names []string
+		for _, ch := range c.Notify {
+			if ch.Digest {
+				names = append(names, ch.Name)
+			}
+		}
+		if len(names) > 0 {
+			cfg.Digest = &notify.DigestConfig{Times: c.Alerts.Digest, Status: status, Channels: names}
+		}
+	}
+	return cfg, true, nil
+}
+
+// channel builds the notify channel for one block.
+func (ch *NotifyChannel) channel() (notify.Channel, error) {
+	s := func(v interface{ Reveal() string }) notify.Secret { return notify.Secret(v.Reveal()) }
+	switch {
+	case ch.WeComRobot != nil:
+		x := ch.WeComRobot
+		return notify.NewWeComRobot(notify.WeComRobotConfig{Name: ch.Name, Key: s(x.Key), Mobiles: x.MentionedMobiles, Markdown: x.Markdown, BaseURL: x.BaseURL})
+	case ch.WeComApp != nil:
+		x := ch.WeComApp
+		return notify.NewWeComApp(notify.WeComAppConfig{Name: ch.Name, CorpID: x.CorpID, CorpSecret: s(x.Secret), AgentID: x.AgentID,
+			ToUser: x.ToUser, ToParty: x.ToParty, BaseURL: x.BaseURL})
+	case ch.SMSHTTP != nil:
+		x := ch.SMSHTTP
+		return notify.NewSMSTemplate(notify.SMSTemplateConfig{Name: ch.Name, Method: x.Method, URL: s(x.URL), Header: secretMap(x.Headers),
+			Body: x.Body.Reveal(), Encoding: notify.BodyEncoding(x.Encoding), Mobiles: x.Mobiles, MobileSeparator: x.MobileSeparator,
+			MaxText: x.MaxText, SuccessField: x.SuccessJSONPath, SuccessValue: x.SuccessValue, SuccessContains: x.SuccessContains})
+	case ch.AliyunSMS != nil:
+		x := ch.AliyunSMS
+		return notify.NewAliyunSMS(notify.AliyunSMSConfig{Name: ch.Name, AccessKeyID: x.AccessKeyID.Reveal(), AccessKeySecret: s(x.AccessKeySecret),
+			SignName: x.SignName, TemplateCode: x.TemplateCode, TextParam: x.TextParam, MaxText: x.MaxText, Mobiles: x.PhoneNumbers,
+			RegionID: x.RegionID, Endpoint: x.Endpoint})
+	case ch.DingTalk != nil:
+		x := ch.DingTalk
+		return notify.NewDingTalk(notify.DingTalkConfig{Name: ch.Name, AccessToken: s(x.AccessToken), Secret: s(x.Secret),
+			Mobiles: x.MentionedMobiles, Markdown: x.Markdown, BaseURL: x.BaseURL})
+	case ch.Telegram != nil:
+		x := ch.Telegram
+		return notify.NewTelegram(notify.TelegramConfig{Name: ch.Name, BotToken: s(x.BotToken), ChatID: x.ChatID, BaseURL: x.BaseURL})
+	case ch.Slack != nil:
+		return notify.NewSlack(notify.SlackConfig{Name: ch.Name, WebhookURL: s(ch.Slack.WebhookURL)})
+	case ch.Webhook != nil:
+		return notify.NewWebhook(notify.WebhookConfig{Name: ch.Name, URL: s(ch.Webhook.URL), Header: secretMap(ch.Webhook.Headers)})
+	case ch.Command != nil:
+		x := ch.Command
+		return notify.NewCommand(notify.CommandConfig{Name: ch.Name, Path: x.Argv[0], Args: x.Argv[1:], Env: x.Env, Timeout: x.Timeout})
+	}
+	return nil, fmt.Errorf("no settings for kind %q", ch.Kind)
+}
+
+func secretMap[S interface{ Reveal() string }](m map[string]S) map[string]notify.Secret {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]notify.Secret, len(m))
+	for k, v := range m {
+		out[k] = notify.Secret(v.Reveal())
+	}
+	return out
+}
+
+// CheckLibraries builds every library configuration the agent builds from c and validates it
+// the way the libraries will, so `eoskeeper validate` fails on whatever would stop the agent
+// at start: keeper and election settings, Consul TLS files, InfluxDB outputs and notify
+// channels. It performs no network I/O.
+func (c *Config) CheckLibraries() error {
+	var errs []error
+	if err := c.KeeperConfig(nil).Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	client, err := api.NewClient(c.ConsulAPIConfig())
+	if err != nil {
+		errs = append(errs, fmt.Errorf("consul client: %w", err))
+	} else if c.Node.Role.Producer() {
+		if err := c.ElectionConfig(client, nil, nil).Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for i, ic := range c.InfluxConfigs(nil) {
+		if _, err := influx.New(ic); err != nil {
+			errs = append(errs, fmt.Errorf("output \"influxdb\" (%s): %w", c.InfluxDB[i].DefRange, err))
+		}
+	}
+	if _, err := c.NotifyChannels(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
