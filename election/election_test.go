@@ -32,8 +32,8 @@ func TestElection(t *testing.T) {
 		if _, err := b.TryAcquire(context.Background(), Record{}); !errors.Is(err, ErrHeld) {
 			t.Fatalf("second TryAcquire = %v, want ErrHeld", err)
 		}
-		if fb := term.FenceBy(); !fb.After(time.Now()) || fb.Sub(term.LastRenewal()) != 1500*time.Millisecond {
-			t.Fatalf("FenceBy = %v after last renewal; want 1.5s, in the future", fb.Sub(term.LastRenewal()))
+		if fb, want := term.FenceBy(), a.Config().fenceWindow(); !fb.After(time.Now()) || fb.Sub(term.LastRenewal()) != want {
+			t.Fatalf("FenceBy = %v after last renewal; want %s, in the future", fb.Sub(term.LastRenewal()), want)
 		}
 
 		if err := term.Release(context.Background(), nil); err != nil {
@@ -256,8 +256,8 @@ func TestElection(t *testing.T) {
 			t.Fatal("rival never acquired after the lock-delay")
 		}
 		t.Cleanup(func() { releaseQuietly(tb) })
-		if d := got.Sub(destroyed); d <= 1500*time.Millisecond {
-			t.Fatalf("rival acquired %s after destroy, within the 1.5s lock-delay", d)
+		if d, delay := got.Sub(destroyed), b.Config().LockDelay; d <= delay {
+			t.Fatalf("rival acquired %s after destroy, within the %s lock-delay", d, delay)
 		}
 		if !lostTime.Before(got) {
 			t.Fatalf("Lost closed at %v, not before the rival acquired at %v", lostTime, got)

@@ -14,18 +14,19 @@ import (
 )
 
 // fastConfig is the timing used against a dev agent: every bound of the
-// package scaled down so loss and lock-delay tests take seconds.
+// package scaled down so loss and lock-delay tests take seconds, with
+// request timeouts loose enough for a loaded two-core machine.
 func fastConfig(c *api.Client, producer, node string) Config {
 	return Config{
 		Client:         c,
 		Producer:       producer,
 		Node:           node,
-		SessionTTL:     1500 * time.Millisecond,
+		SessionTTL:     2 * time.Second,
 		MinSessionTTL:  time.Second,
-		RenewInterval:  250 * time.Millisecond,
-		LostAfter:      time.Second,
-		RequestTimeout: 250 * time.Millisecond,
-		LockDelay:      1500 * time.Millisecond,
+		RenewInterval:  300 * time.Millisecond,
+		LostAfter:      1400 * time.Millisecond,
+		RequestTimeout: 500 * time.Millisecond,
+		LockDelay:      2 * time.Second,
 	}
 }
 
