@@ -23,6 +23,9 @@ type Evidence struct {
 	PausedConfirmed bool
 	// LastOurBlock is the newest block of our producer this node has seen on chain.
 	LastOurBlock Block
+	// ProducedNewest reports that this node's own nodeos produced LastOurBlock (from its log,
+	// or, without a log, from the blocks that appeared while this node held the lock resumed).
+	ProducedNewest bool
 }
 
 // Admission is the rule's verdict.
@@ -38,7 +41,8 @@ type Admission struct {
 //   - evidence: our producer missed its most recent Delay turns entirely;
 //   - hand-off: the free lock's record hands production to this node;
 //   - last producer: this node produced the watermark block and no newer block of ours is on
-//     chain, so resuming here cannot overlap another producer.
+//     chain, or it held the lock last and its own nodeos produced our newest block; and the
+//     record hands production to no other node. Resuming here cannot overlap another producer.
 func Admit(e Evidence) Admission {
 	switch {
 	case !e.Role.Producer():
@@ -60,8 +64,12 @@ func Admit(e Evidence) Admission {
 	if e.MissedTurns >= e.Delay {
 		return Admission{Contend: true, Why: fmt.Sprintf("our producer missed %d turns (role %s waits for %d)", e.MissedTurns, e.Role, e.Delay)}
 	}
-	if wm := e.Record.Watermark; wm.Node == e.Node && wm.Num > 0 && e.LastOurBlock.Num <= wm.Num {
+	handedAway := e.Record.Handoff != nil && e.Record.Handoff.To != e.Node
+	if wm := e.Record.Watermark; !handedAway && wm.Node == e.Node && wm.Num > 0 && e.LastOurBlock.Num <= wm.Num {
 		return Admission{Contend: true, Why: fmt.Sprintf("this node produced the watermark block %d and none is newer", wm.Num)}
+	}
+	if !handedAway && e.Record.Node == e.Node && e.ProducedNewest && e.LastOurBlock.Num > 0 {
+		return Admission{Contend: true, Why: fmt.Sprintf("this node held the lock last and produced our newest block %d", e.LastOurBlock.Num)}
 	}
 	return Admission{Why: fmt.Sprintf("our producer missed %d of the %d turns role %s waits for", e.MissedTurns, e.Delay, e.Role)}
 }

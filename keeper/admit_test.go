@@ -46,6 +46,19 @@ func TestAdmit(t *testing.T) {
 		{"last producer must be paused", base(func(e *Evidence) {
 			e.Node, e.Role, e.Delay, e.PausedConfirmed = "a", RoleA, 1, false
 		}), false, "not confirmed paused"},
+		{"last producer after handing off to another node", base(func(e *Evidence) {
+			e.Node, e.Role, e.Delay = "a", RoleA, 1
+			e.Record.Handoff = &Handoff{To: "b", Watermark: Block{Num: 100}}
+		}), false, "missed 0 of the 1"},
+		{"last holder produced the newest block", base(func(e *Evidence) {
+			e.Node, e.Role, e.Delay, e.Record.Node, e.ProducedNewest = "a", RoleA, 1, "a", true
+			e.LastOurBlock = Block{Num: 105}
+		}), true, "held the lock last"},
+		{"newest block produced here but another node held the lock last", base(func(e *Evidence) {
+			e.Node, e.Role, e.Delay, e.Record.Node, e.ProducedNewest = "b", RoleB, 2, "a", true
+			e.Record.Watermark.Node = "a"
+			e.LastOurBlock = Block{Num: 105}
+		}), false, "missed 0"},
 		{"watermark of another node", base(func(e *Evidence) { e.Record.Watermark.Node = "c" }), false, "missed 0"},
 		{"empty watermark", base(func(e *Evidence) { e.Node, e.Record.Watermark = "a", Block{Node: "a"} }), false, "missed 0"},
 	}

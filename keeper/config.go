@@ -38,6 +38,10 @@ type Config struct {
 	// as missed. Default 256.
 	MaxBackfill int
 
+	// HandoffSlots is the room, in block slots before our producer's next turn, that a planned
+	// switchover needs to pause, hand off and let the target resume. Default 24 (12 s).
+	HandoffSlots int
+
 	// Health and alert thresholds (seed defaults).
 	MinPeers int // default 5
 	// APIFailures is the streak of failed nodeos calls that raises the API alert. Default 5.
@@ -72,6 +76,7 @@ func DefaultConfig() Config {
 		CallTimeout:     2 * time.Second,
 		MarginSlots:     2,
 		MaxBackfill:     256,
+		HandoffSlots:    24,
 		MinPeers:        5,
 		APIFailures:     5,
 		HeadStallBlocks: 20,
@@ -116,6 +121,7 @@ func (c Config) Validate() error {
 		n    int
 	}{
 		{"max backfill", c.MaxBackfill},
+		{"handoff slots", c.HandoffSlots},
 		{"api failures", c.APIFailures},
 		{"head stall blocks", c.HeadStallBlocks},
 		{"LIB stall blocks", c.LIBStallBlocks},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -93,7 +94,14 @@ func testConfig(producer, node string, role Role) Config {
 	cfg.BlockInterval = testBlockInterval
 	cfg.CallTimeout = 300 * time.Millisecond
 	cfg.FenceMargin = 100 * time.Millisecond
-	cfg.Logger = hclog.New(&hclog.LoggerOptions{Name: node, Level: hclog.Warn})
+	cfg.HandoffSlots = 6
+	// Generous stall thresholds: a loaded CI machine can delay the simulated chain's clock.
+	cfg.HeadStallBlocks, cfg.LIBStallBlocks = 100, 150
+	level := hclog.Warn
+	if os.Getenv("EOSKEEPER_TEST_LOG") != "" {
+		level = hclog.LevelFromString(os.Getenv("EOSKEEPER_TEST_LOG"))
+	}
+	cfg.Logger = hclog.New(&hclog.LoggerOptions{Name: node, Level: level})
 	return cfg
 }
 
@@ -193,6 +201,9 @@ func (c *cluster) leader() string {
 func (c *cluster) producingNodes() []string {
 	var out []string
 	for _, nd := range c.net.Nodes() {
+		if a, ok := c.agents[nd.Name]; ok && !a.role.Producer() {
+			continue
+		}
 		if nd.Alive() && !nd.Paused() {
 			out = append(out, nd.Name)
 		}

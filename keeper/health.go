@@ -41,9 +41,10 @@ func (k *Keeper) stall(blocks int) time.Duration {
 	return time.Duration(blocks) * k.cfg.BlockInterval
 }
 
-// minProducers is MinProducers, capped by the schedule size on small test chains.
+// minProducers is MinProducers, capped on small schedules at the number of producers other
+// than ours (our own may be the one that is down).
 func (k *Keeper) minProducers() int {
-	if n := len(k.obs.sched.Producers); k.obs.schedKnown && n < k.cfg.MinProducers {
+	if n := len(k.obs.sched.Producers) - 1; k.obs.schedKnown && n < k.cfg.MinProducers {
 		return n
 	}
 	return k.cfg.MinProducers

@@ -109,10 +109,7 @@ func (k *Keeper) betweenTurns() bool {
 	if !ok {
 		return true
 	}
-	// The hand-off takes a few calls; keep at least two block slots of margin per second of
-	// wall time it may need, scaled to this chain's block interval.
-	need := nodeos.Slot(4*k.cfg.CallTimeout/k.cfg.BlockInterval) + nodeos.Slot(k.cfg.MarginSlots)
-	return next.First-o.headSlot > need
+	return next.First-o.headSlot > nodeos.Slot(k.cfg.HandoffSlots+k.cfg.MarginSlots)
 }
 
 // resign pauses nodeos, confirms it, and releases the lock (without a hand-off: the standbys
@@ -124,8 +121,24 @@ func (k *Keeper) resign(ctx context.Context, reason string, h *Handoff) {
 	}
 	if err := k.pauseConfirmed(ctx, deadline); err != nil {
 		k.runFence(err)
+	} else {
+		k.notePausedProduction(ctx)
 	}
 	k.release(ctx, reason, h)
+}
+
+// notePausedProduction runs once nodeos is confirmed paused under a term: it reads the chain
+// once more so that, without a log to say so block by block, the blocks that appeared while
+// this node held the lock resumed are known to be its own.
+func (k *Keeper) notePausedProduction(ctx context.Context) {
+	if k.deps.Events != nil {
+		return
+	}
+	k.observe(ctx, k.deps.Now())
+	if k.obs.lastOur.Num > k.lastProduced.Num {
+		k.lastProduced = k.obs.lastOur
+		k.lastProduced.Node = k.cfg.Node
+	}
 }
 
 func (k *Keeper) release(ctx context.Context, reason string, h *Handoff) {
@@ -151,6 +164,7 @@ func (k *Keeper) fence(ctx context.Context, reason string) {
 		k.runFence(err)
 	} else {
 		k.alerts.clear(k.deps.Now(), alertFenceFailed)
+		k.notePausedProduction(fctx)
 	}
 	k.alerts.event(k.deps.Now(), alertLockLost, Warning, "lock lost; nodeos paused: "+reason, k.figures())
 	k.release(fctx, reason, nil)

@@ -26,8 +26,9 @@ func steadyCluster(t *testing.T, lock Lock, mod ...func(*Config)) *cluster {
 	c.startAgent("b", RoleB, mod...)
 	c.startAgent("c", RoleC, mod...)
 	c.startAgent("f", RoleF, mod...)
-	c.waitFor("standbys settled", 6, func() bool {
-		return c.agents["b"].k.Status().State == Standby && c.agents["c"].k.Status().State == Standby &&
+	c.waitFor("standbys settled and healthy", 6, func() bool {
+		b, cc := c.agents["b"].k.Status(), c.agents["c"].k.Status()
+		return b.State == Standby && b.Healthy && cc.State == Standby && cc.Healthy &&
 			c.agents["f"].k.Status().State == Watching
 	})
 	return c

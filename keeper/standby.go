@@ -28,8 +28,13 @@ func (k *Keeper) standby(ctx context.Context) {
 	if !k.lockSeen {
 		return
 	}
-	adm := Admit(k.evidence())
+	ev := k.evidence()
+	adm := Admit(ev)
 	if !adm.Contend {
+		if ev.Record.Handoff != nil && ev.Record.Handoff.To == k.cfg.Node {
+			k.log.Debug("hand-off to this node not taken", "why", adm.Why, "handoff_block", ev.Record.Handoff.Watermark.Num,
+				"last_our_block", ev.LastOurBlock.Num, "lock_held", ev.LockHeld)
+		}
 		if k.state != Standby {
 			k.transition(Standby, adm.Why)
 		}
@@ -53,6 +58,7 @@ func (k *Keeper) evidence() Evidence {
 		MissedTurns:     k.missedTurns(0, k.cfg.delay()),
 		PausedConfirmed: k.obs.pausedKnown && k.obs.paused,
 		LastOurBlock:    k.obs.lastOur,
+		ProducedNewest:  k.lastProduced.Num > 0 && k.lastProduced.Num >= k.obs.lastOur.Num,
 	}
 }
 

@@ -1,5 +1,7 @@
 package keeper
 
+import "fmt"
+
 // State is the keeper's position in its state machine. Every transition goes through
 // Keeper.transition, which logs it with its reason, counts it and publishes it in Status.
 type State int
@@ -71,3 +73,14 @@ func (r Role) Valid() bool {
 
 // Producer reports whether the role may produce blocks.
 func (r Role) Producer() bool { return r == RoleA || r == RoleB || r == RoleC }
+
+// UnmarshalText decodes a state name written by MarshalText.
+func (s *State) UnmarshalText(b []byte) error {
+	for i, n := range stateNames {
+		if n == string(b) {
+			*s = State(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("keeper: unknown state %q", b)
+}

@@ -8,5 +8,6 @@ func commands(ui cli.Ui) map[string]cli.CommandFactory {
 	return map[string]cli.CommandFactory{
 		"validate": func() (cli.Command, error) { return &ValidateCommand{UI: ui}, nil },
 		"version":  func() (cli.Command, error) { return &VersionCommand{UI: ui}, nil },
+		"demo":     func() (cli.Command, error) { return &DemoCommand{UI: ui}, nil },
 	}
 }
