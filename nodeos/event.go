@@ -34,6 +34,8 @@ const (
 	// EventFinalizerPolicyChange is "Finalizer policy generation change: a -> b" or
 	// "New finalizer policy becoming active in block …".
 	EventFinalizerPolicyChange
+
+	numEventKinds // one past the last kind
 )
 
 // String returns the kind's name, as used in logs.
@@ -153,7 +155,8 @@ type ForkHead struct {
 const NoConfirmed = -1
 
 // Event is one parsed nodeos log line. Fields a line does not carry are zero, except
-// Confirmed, which is NoConfirmed. All strings are substrings of Text's backing line.
+// Confirmed, which is NoConfirmed. Its strings share one copy of the line (from a Follower,
+// of the lines read together with it), so keeping an Event keeps that copy.
 type Event struct {
 	// Kind tells which message the line carries.
 	Kind EventKind

@@ -66,6 +66,9 @@ type FollowerConfig struct {
 	PollInterval time.Duration
 	// EventBuffer is the capacity of the Events channel. Zero means DefaultEventBuffer.
 	EventBuffer int
+	// Kinds, when not empty, limits the events reported to these kinds. Lines of other
+	// kinds are skipped as cheaply as unrelated lines, without being parsed.
+	Kinds []EventKind
 	// Logger receives rotation notices and (rate-limited) parse errors. Nil means no logging.
 	Logger hclog.Logger
 }
@@ -84,6 +87,7 @@ type Follower struct {
 	cfg    FollowerConfig
 	log    hclog.Logger
 	events chan Event
+	wanted [numEventKinds]bool // indexed by EventKind
 
 	// testHookAtEOF, when set, runs each time Run has read to the end of the file and is
 	// about to look for rotation; tests use it to write at that exact moment.
@@ -118,6 +122,15 @@ func NewFollower(cfg FollowerConfig) (*Follower, error) {
 		log = hclog.NewNullLogger()
 	}
 	f := &Follower{cfg: cfg, log: log, events: make(chan Event, cfg.EventBuffer)}
+	for k := EventKind(1); k < numEventKinds; k++ {
+		f.wanted[k] = len(cfg.Kinds) == 0
+	}
+	for _, k := range cfg.Kinds {
+		if k == EventUnknown || k >= numEventKinds {
+			return nil, fmt.Errorf("%w: unknown event kind %d", ErrFollowerConfig, k)
+		}
+		f.wanted[k] = true
+	}
 	f.offset.Store(cfg.Start.offset)
 	return f, nil
 }
@@ -172,7 +185,16 @@ func (f *Follower) Run(ctx context.Context) error {
 // emit parses one complete line (newline included or not) and sends its event.
 func (f *Follower) emit(ctx context.Context, line []byte, errs *errorLimiter) error {
 	f.lines.Add(1)
+	if kind, _ := scanLine(trimEOL(line)); !f.wanted[kind] {
+		return nil
+	}
 	ev, ok, err := ParseLine(line)
+	return f.deliver(ctx, ev, ok, err, line, errs)
+}
+
+// deliver sends the result of parsing line: the event, or nothing for a skipped line, or a
+// counted and logged parse error.
+func (f *Follower) deliver(ctx context.Context, ev Event, ok bool, err error, line []byte, errs *errorLimiter) error {
 	if err != nil {
 		f.parseErrors.Add(1)
 		errs.report(f.log, err, line)
@@ -180,6 +202,11 @@ func (f *Follower) emit(ctx context.Context, line []byte, errs *errorLimiter) er
 	}
 	if !ok {
 		return nil
+	}
+	select {
+	case f.events <- ev: // the usual case, without waiting
+		return nil
+	default:
 	}
 	select {
 	case f.events <- ev:

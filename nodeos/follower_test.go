@@ -202,6 +202,7 @@ func TestFollowerPartialLines(t *testing.T) {
 	}
 	appendFile(t, path, recvLine(3))
 	r.expectBlocks(t, 2, 3)
+	waitFor(t, "three lines counted", func() bool { return r.Lines() >= 3 })
 	if r.ParseErrors() != 0 || r.Lines() != 3 {
 		t.Errorf("ParseErrors = %d, Lines = %d; want 0 and 3", r.ParseErrors(), r.Lines())
 	}
@@ -431,5 +432,30 @@ func TestFollowerRotationRace(t *testing.T) {
 	r.expectBlocks(t, 1, 2, 3, 4, 5)
 	if err := <-hookErr; err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestFollowerKinds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nodeos.log")
+	produced := spring.with("Produced block 1f2e3d4c5b6a7980... #3 @ 2025-01-01T00:00:06.000 signed by eosstorebest [trxs: 3, lib: 1]") + "\n"
+	bad := spring.with("Received block 0123456789abcdef... #12x @ 2025-01-01T00:00:00.000 signed by a [trxs: 0, lib: 1]") + "\n"
+	writeFile(t, path, recvLines(1, 2)+bad+produced+pauses.with("Producer paused.")+"\n"+recvLine(4)+produced)
+	r := startFollower(t, FollowerConfig{Path: path, Start: AtOffset(0), Kinds: []EventKind{EventProduced, EventProducerPaused}})
+	for i, want := range []EventKind{EventProduced, EventProducerPaused, EventProduced} {
+		select {
+		case ev := <-r.Events():
+			if ev.Kind != want {
+				t.Fatalf("event %d: got %s, want %s", i, ev.Kind, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("timed out waiting for event %d (%s)", i, want)
+		}
+	}
+	waitFor(t, "all lines read", func() bool { return r.Lines() == 7 })
+	if r.ParseErrors() != 0 {
+		t.Errorf("ParseErrors = %d, want 0: lines of unwanted kinds are not parsed", r.ParseErrors())
+	}
+	if _, err := NewFollower(FollowerConfig{Path: path, Kinds: []EventKind{EventUnknown}}); !errors.Is(err, ErrFollowerConfig) {
+		t.Errorf("NewFollower with kind EventUnknown = %v, want ErrFollowerConfig", err)
 	}
 }

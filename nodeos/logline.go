@@ -46,20 +46,34 @@ const (
 // for concurrent use.
 func ParseLine(line []byte) (Event, bool, error) {
 	line = trimEOL(line)
+	kind, m := scanLine(line)
+	if kind == EventUnknown {
+		return Event{}, false, nil
+	}
+	return parseLineString(kind, string(line), m)
+}
+
+// scanLine tells, without allocating, which known message line (without its newline)
+// carries, and where its prefix marker is: -1 for a prefix-less continuation line.
+func scanLine(line []byte) (EventKind, int) {
 	m := findMarker(line)
 	if m < 0 {
 		// Exception continuation lines have no prefix; the legacy double-confirm assertion
 		// prints its message on one of them.
 		if bytes.Contains(line, []byte(msgDoubleConfirm)) {
-			return parseContinuation(string(line))
+			return EventDoubleConfirm, -1
 		}
-		return Event{}, false, nil
+		return EventUnknown, -1
 	}
-	kind := classify(levelByte(line[:m]), line[m+3:])
-	if kind == EventUnknown {
-		return Event{}, false, nil
+	return classify(levelByte(line[:m]), line[m+3:]), m
+}
+
+// parseLineString parses s, a line that scanLine found to carry kind with its marker at m.
+func parseLineString(kind EventKind, s string, m int) (Event, bool, error) {
+	if m < 0 {
+		return parseContinuation(s)
 	}
-	return parseKnown(kind, string(line), m)
+	return parseKnown(kind, s, m)
 }
 
 // trimEOL removes a trailing "\n" or "\r\n".
@@ -183,6 +197,12 @@ func parseContinuation(s string) (Event, bool, error) {
 // parsePrefix parses "[<N>]LEVEL TIMESTAMP THREAD FILE:LINE METHOD" (the level column is
 // absent in EOSIO 1.x; METHOD may be empty).
 func parsePrefix(ev *Event, p string) error {
+	if len(p) == stdMarkerAt && p[5] == ' ' && p[29] == ' ' && p[39] == ' ' && p[69] == ' ' &&
+		p[0] != ' ' && isDigit(p[6]) && isDigit(p[28]) {
+		// The standard fixed-width layout: columns at known places.
+		cols := [5]string{trimSpaces(p[0:5]), p[6:29], trimSpaces(p[30:39]), trimSpaces(p[40:69]), trimSpaces(p[70:90])}
+		return prefixColumns(ev, cols[:])
+	}
 	p = strings.TrimLeft(p, " ")
 	if strings.HasPrefix(p, "<") {
 		end := strings.IndexByte(p, '>')
@@ -208,8 +228,20 @@ func parsePrefix(ev *Event, p string) error {
 		tok[n], p = p[:end], p[end:]
 		n++
 	}
-	cols := tok[:n]
-	if n > 0 && !isDigit(cols[0][0]) {
+	return prefixColumns(ev, tok[:n])
+}
+
+// trimSpaces removes the padding after a fixed-width column.
+func trimSpaces(s string) string {
+	for len(s) > 0 && s[len(s)-1] == ' ' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// prefixColumns fills ev from the prefix columns: [level] timestamp thread file:line [method].
+func prefixColumns(ev *Event, cols []string) error {
+	if len(cols) > 0 && cols[0] != "" && !isDigit(cols[0][0]) {
 		switch cols[0] {
 		case "debug":
 			ev.Level = LevelDebug
@@ -223,6 +255,9 @@ func parsePrefix(ev *Event, p string) error {
 			return fmt.Errorf("unknown log level %q", cols[0])
 		}
 		cols = cols[1:]
+	}
+	if len(cols) == 4 && cols[3] == "" {
+		cols = cols[:3]
 	}
 	if len(cols) < 3 || len(cols) > 4 {
 		return fmt.Errorf("want timestamp, thread, file:line and method, got %d columns", len(cols))

@@ -12,7 +12,10 @@ import (
 // parseBlockLine parses the tail of a Produced/Received line:
 // "<id>... #<n> @ <timestamp> signed by <producer> [<stats>]".
 func parseBlockLine(ev *Event, s string) error {
-	end := strings.Index(s, "... #")
+	end := 16 // the id is 16 hex chars; look further only to describe a bad line
+	if len(s) < end+5 || s[end:end+5] != "... #" {
+		end = strings.Index(s, "... #")
+	}
 	if end < 0 {
 		return fmt.Errorf("no \"... #\" after the block id")
 	}
@@ -21,8 +24,11 @@ func parseBlockLine(ev *Event, s string) error {
 	}
 	ev.BlockID, s = s[:end], s[end+len("... #"):]
 
-	sp := strings.IndexByte(s, ' ')
-	if sp < 0 {
+	sp := 0
+	for sp < len(s) && s[sp] != ' ' {
+		sp++
+	}
+	if sp == len(s) {
 		return fmt.Errorf("nothing after the block number")
 	}
 	n, ok := parseUint32(s[:sp])
@@ -35,7 +41,9 @@ func parseBlockLine(ev *Event, s string) error {
 		return fmt.Errorf("no \" @ \" after the block number")
 	}
 	s = s[len(" @ "):]
-	sp = strings.IndexByte(s, ' ')
+	if sp = len("2006-01-02T15:04:05.000"); len(s) <= sp || s[sp] != ' ' {
+		sp = strings.IndexByte(s, ' ')
+	}
 	if sp < 0 {
 		return fmt.Errorf("nothing after the block timestamp")
 	}
@@ -64,56 +72,66 @@ func parseBlockLine(ev *Event, s string) error {
 	return parseBlockStats(ev, s[2:len(s)-1])
 }
 
-// parseBlockStats parses "trxs: N, lib: N[, confirmed: N], …[, latency: N ms]". trxs and lib
-// are required; keys other than those read here are ignored.
+// parseBlockStats parses "trxs: N, lib: N[, confirmed: N | , conf: N], …[, latency: N ms]",
+// the statistics every release prints in this order. Other statistics are not read.
 func parseBlockStats(ev *Event, s string) error {
-	var haveTrxs, haveLIB bool
-	for s != "" {
-		item := s
-		if i := strings.Index(s, ", "); i >= 0 {
-			item, s = s[:i], s[i+2:]
-		} else {
-			s = ""
-		}
-		colon := strings.Index(item, ": ")
-		if colon < 0 {
-			return fmt.Errorf("statistic %q has no value", item)
-		}
-		key, val := item[:colon], item[colon+2:]
-		switch key {
-		case "trxs":
-			n, ok := parseUint32(val)
-			if !ok {
-				return fmt.Errorf("trxs %q is not a number", val)
-			}
-			ev.Trxs, haveTrxs = int(n), true
-		case "lib":
-			n, ok := parseUint32(val)
-			if !ok {
-				return fmt.Errorf("lib %q is not a number", val)
-			}
-			ev.LIB, haveLIB = n, true
-		case "confirmed", "conf":
-			n, ok := parseUint32(val)
-			if !ok || n > 0xffff {
-				return fmt.Errorf("%s %q is not a confirmation count", key, val)
-			}
-			ev.Confirmed = int(n)
-		case "latency":
-			ms, ok := parseInt(strings.TrimSuffix(val, " ms"))
-			if !ok || !strings.HasSuffix(val, " ms") {
-				return fmt.Errorf("latency %q is not \"<n> ms\"", val)
-			}
-			ev.Latency = time.Duration(ms) * time.Millisecond
-		}
+	trxs, s, ok := statNumber(s, "trxs: ")
+	if !ok {
+		return fmt.Errorf("statistics do not start with trxs: <n>")
 	}
-	switch {
-	case !haveTrxs:
-		return fmt.Errorf("statistics have no trxs")
-	case !haveLIB:
-		return fmt.Errorf("statistics have no lib")
+	lib, s, ok := statNumber(s, ", lib: ")
+	if !ok {
+		return fmt.Errorf("statistics have no lib: <n> after trxs")
+	}
+	ev.Trxs, ev.LIB = int(trxs), lib
+	if conf, _, ok := statNumber(s, ", confirmed: "); ok {
+		ev.Confirmed = int(conf)
+	} else if conf, _, ok := statNumber(s, ", conf: "); ok {
+		ev.Confirmed = int(conf)
+	}
+	if v, ok := latencyValue(s); ok {
+		ms, ok := parseInt(strings.TrimSuffix(v, " ms"))
+		if !ok || !strings.HasSuffix(v, " ms") {
+			return fmt.Errorf("latency %q is not \"<n> ms\"", v)
+		}
+		ev.Latency = time.Duration(ms) * time.Millisecond
 	}
 	return nil
+}
+
+// latencyValue returns the value of the "latency" statistic, which is the last one when
+// present. The usual "…, latency: <n> ms" is found by looking back from the end.
+func latencyValue(s string) (string, bool) {
+	const key = ", latency: "
+	i := len(s) - len(" ms")
+	for i > 0 && (isDigit(s[i-1]) || s[i-1] == '-') {
+		i--
+	}
+	if i >= len(key) && s[i-len(key):i] == key {
+		return s[i:], true
+	}
+	if j := strings.LastIndex(s, key); j >= 0 {
+		return s[j+len(key):], true
+	}
+	return "", false
+}
+
+// statNumber reads key and the number after it from the front of s; it fails unless the
+// number ends s or is followed by ", ".
+func statNumber(s, key string) (uint32, string, bool) {
+	if len(s) < len(key) || s[:len(key)] != key {
+		return 0, s, false
+	}
+	s = s[len(key):]
+	end := 0
+	for end < len(s) && isDigit(s[end]) {
+		end++
+	}
+	n, ok := parseUint32(s[:end])
+	if !ok || (end < len(s) && !strings.HasPrefix(s[end:], ", ")) {
+		return 0, s, false
+	}
+	return n, s[end:], true
 }
 
 // parseNotProducing parses the tail of "Not producing block because …".

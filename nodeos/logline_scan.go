@@ -93,53 +93,49 @@ func parseInt(s string) (int64, bool) {
 
 // parseTimestamp parses fc's ISO time "YYYY-MM-DDTHH:MM:SS[.fff…][Z]" as UTC.
 func parseTimestamp(s string) (time.Time, error) {
-	bad := func(why string) (time.Time, error) {
-		return time.Time{}, fmt.Errorf("timestamp %q: %s", s, why)
-	}
 	if len(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
-		return bad("want YYYY-MM-DDTHH:MM:SS.mmm")
+		return time.Time{}, badTimestamp(s, "want YYYY-MM-DDTHH:MM:SS.mmm")
 	}
-	num := func(i, n int) int {
-		v := 0
-		for j := i; j < i+n; j++ {
-			if !isDigit(s[j]) {
-				return -1
-			}
-			v = v*10 + int(s[j]-'0')
+	for _, p := range [...]int{0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18} {
+		if !isDigit(s[p]) {
+			return time.Time{}, badTimestamp(s, "want YYYY-MM-DDTHH:MM:SS.mmm")
 		}
-		return v
 	}
-	year, month, day := num(0, 4), num(5, 2), num(8, 2)
-	hour, minute, sec := num(11, 2), num(14, 2), num(17, 2)
-	if year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) ||
-		hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
-		return bad("date or time out of range")
+	year := two(s, 0)*100 + two(s, 2)
+	month, day := two(s, 5), two(s, 8)
+	hour, minute, sec := two(s, 11), two(s, 14), two(s, 17)
+	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, badTimestamp(s, "date or time out of range")
 	}
-	rest := s[19:]
 	nsec := 0
-	if rest != "" && rest[0] == '.' {
+	rest := s[19:]
+	if len(rest) == 4 && rest[0] == '.' && isDigit(rest[1]) && isDigit(rest[2]) && isDigit(rest[3]) {
+		nsec, rest = (int(rest[1]-'0')*100+two(rest, 2))*1e6, "" // the usual milliseconds
+	} else if rest != "" && rest[0] == '.' {
 		digits := 0
 		for digits+1 < len(rest) && isDigit(rest[digits+1]) {
+			nsec = nsec*10 + int(rest[digits+1]-'0')
 			digits++
 		}
 		if digits == 0 || digits > 9 {
-			return bad("bad fraction of a second")
+			return time.Time{}, badTimestamp(s, "bad fraction of a second")
 		}
-		nsec = num(20, digits)
 		for i := digits; i < 9; i++ {
 			nsec *= 10
 		}
 		rest = rest[1+digits:]
 	}
-	if rest == "Z" {
-		rest = ""
-	}
-	if rest != "" {
-		return bad("trailing characters")
+	if rest != "" && rest != "Z" {
+		return time.Time{}, badTimestamp(s, "trailing characters")
 	}
 	secs := daysFromCivil(year, month, day)*86400 + int64(hour*3600+minute*60+sec)
 	return time.Unix(secs, int64(nsec)).UTC(), nil
 }
+
+// two returns the two-digit number at s[i:i+2]; the caller has checked the digits.
+func two(s string, i int) int { return int(s[i]-'0')*10 + int(s[i+1]-'0') }
+
+func badTimestamp(s, why string) error { return fmt.Errorf("timestamp %q: %s", s, why) }
 
 func daysIn(month, year int) int {
 	switch month {
