@@ -219,9 +219,12 @@ func (t *tail) makeRoom() {
 	t.n, t.skip = 0, true
 }
 
-// emitLines emits every complete line in buf[:n] and keeps the incomplete rest. The events
-// of one call share a single string copy of the lines they come from, so that parsing costs
-// one allocation per read rather than one per line.
+// sparseEvents is how many events of one read get a string copy of their own line; the
+// events after them share one copy of the rest of the read, so that a read full of events
+// (catching up on a busy log) costs one allocation rather than one per line.
+const sparseEvents = 64
+
+// emitLines emits every complete line in buf[:n] and keeps the incomplete rest.
 func (t *tail) emitLines(ctx context.Context) error {
 	data := t.buf[:t.n]
 	base := t.pos - int64(t.n) // file offset of data[0]
@@ -236,18 +239,25 @@ func (t *tail) emitLines(ctx context.Context) error {
 		}
 		i, t.skip = nl+1, false
 	}
-	var chunk string // string(data[chunkAt:end]), made at the first event
-	chunkAt, lines := 0, 0
+	var chunk string // string(data[chunkAt:end]), made once events turn out to be dense
+	chunkAt, lines, events := 0, 0, 0
 	for i < end {
 		nl := bytes.IndexByte(data[i:end], '\n')
 		raw := data[i : i+nl+1]
 		line := trimEOL(raw)
 		lines++
 		if kind, m := scanLine(line); t.f.wanted[kind] {
-			if chunk == "" {
+			var str string
+			switch events++; {
+			case chunk != "":
+				str = chunk[i-chunkAt : i-chunkAt+len(line)]
+			case events <= sparseEvents:
+				str = string(line)
+			default:
 				chunk, chunkAt = string(data[i:end]), i
+				str = chunk[:len(line)]
 			}
-			ev, ok, err := parseLineString(kind, chunk[i-chunkAt:i-chunkAt+len(line)], m)
+			ev, ok, err := parseLineString(kind, str, m)
 			if err := t.f.deliver(ctx, ev, ok, err, raw, &t.parseErrs); err != nil {
 				return err
 			}
