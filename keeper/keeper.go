@@ -36,6 +36,8 @@ type Keeper struct {
 	lockFreeSince nodeos.Slot
 
 	term Term
+	// lastAcquireErr is the last acquire error logged, so a persisting one is logged once.
+	lastAcquireErr string
 	// resumedAt is the head slot at which nodeos was confirmed resumed under the current term.
 	resumedAt nodeos.Slot
 	// watermark is the last watermark written under the current term.

@@ -75,11 +75,15 @@ func (k *Keeper) acquire(ctx context.Context, adm Admission) {
 		if errors.Is(err, ErrLockHeld) {
 			k.transition(Standby, "lock taken first by another session")
 		} else {
-			k.log.Warn("cannot acquire the lock", "error", err)
+			if msg := err.Error(); msg != k.lastAcquireErr {
+				k.log.Warn("cannot acquire the lock", "error", err)
+				k.lastAcquireErr = msg
+			}
 			k.transition(Standby, "acquire failed: "+err.Error())
 		}
 		return
 	}
+	k.lastAcquireErr = ""
 	k.term, k.watermark = term, rec.Watermark
 	k.log.Info("lock acquired", "why", adm.Why, "previous_holder", prev.Node)
 	if err := k.resumeConfirmed(ctx); err != nil {

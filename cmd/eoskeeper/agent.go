@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/hashicorp/cli"
+	"github.com/hashicorp/consul/api"
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/consulreg"
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/metrics"
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/statushttp"
+	"github.com/eoskeeper/eoskeeper/election"
+	"github.com/eoskeeper/eoskeeper/keeper"
+	"github.com/eoskeeper/eoskeeper/nodeos"
+)
+
+// AgentCommand runs the agent: the keeper loop with its nodeos, Consul lock, alerts and outputs.
+type AgentCommand struct {
+	UI cli.Ui
+}
+
+// Help describes the agent command.
+func (c *AgentCommand) Help() string {
+	return strings.TrimSpace(`
+Usage: eoskeeper agent -config keeper.hcl
+
+  Runs the agent next to one nodeos. Roles A, B and C contend for the producer's Consul lock
+  and resume nodeos only while holding it; role F watches and reports.
+
+  SIGTERM or SIGINT: a holder pauses its nodeos, confirms it, and releases the lock before
+  exiting (standbys then need the missed-turn evidence; to restart an agent without any
+  failover, set maintenance mode first with "eoskeeper pause").
+  SIGHUP: reloads the notify channels and the InfluxDB outputs from the configuration file.
+
+Options:
+
+  -config=PATH   the agent's keeper.hcl (required)
+`)
+}
+
+// Synopsis is the one-line description.
+func (c *AgentCommand) Synopsis() string { return "Run the agent next to a nodeos" }
+
+// Run runs the agent until a termination signal.
+func (c *AgentCommand) Run(args []string) int {
+	fs := flag.NewFlagSet("agent", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	path := fs.String("config", "", "")
+	if err := fs.Parse(args); err != nil || *path == "" || fs.NArg() > 0 {
+		c.UI.Error("agent: -config is required and takes one file\n\n" + c.Help())
+		return 1
+	}
+	cfg, ok := loadForCommand(c.UI, *path)
+	if !ok {
+		return 1
+	}
+	logger := cfg.NewLogger(os.Stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := runAgent(ctx, *path, cfg, logger); err != nil && !errors.Is(err, context.Canceled) {
+		logger.Error("agent stopped", "error", err)
+		return 1
+	}
+	return 0
+}
+
+// loadForCommand loads and checks keeper.hcl, printing diagnostics.
+func loadForCommand(ui cli.Ui, path string) (*Config, bool) {
+	cfg, diags := LoadConfig(path)
+	for _, d := range diags {
+		ui.Error(formatDiag(d))
+	}
+	if diags.HasErrors() {
+		return nil, false
+	}
+	if err := cfg.CheckLibraries(); err != nil {
+		ui.Error(err.Error())
+		return nil, false
+	}
+	return cfg, true
+}
+
+// runAgent wires the agent and runs it until ctx ends. Every goroutine it starts is stopped
+// and waited for before it returns.
+func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger) error {
+	var wg sync.WaitGroup
+	bg, cancelBG := context.WithCancel(context.WithoutCancel(ctx))
+	defer func() {
+		cancelBG()
+		wg.Wait()
+	}()
+	goRun := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(bg); err != nil && !errors.Is(err, context.Canceled) {
+				logger.Error("component stopped", "component", name, "error", err)
+			}
+		}()
+	}
+
+	nc, err := nodeos.NewClient(nodeos.Config{URL: cfg.Nodeos.URL, Timeout: cfg.Nodeos.Timeout, Logger: logger.Named("nodeos")})
+	if err != nil {
+		return err
+	}
+	if cfg.Node.Role.Producer() {
+		cctx, cancel := context.WithTimeout(ctx, cfg.Nodeos.Timeout*3)
+		err := nc.CheckPlugins(cctx, nodeos.ProducerAPIPlugin)
+		cancel()
+		var pe *nodeos.PluginError
+		if errors.As(err, &pe) {
+			return err // a configuration error: the agent cannot pause this nodeos
+		}
+		if err != nil {
+			logger.Warn("cannot check nodeos plugins yet; continuing", "error", err)
+		}
+	}
+
+	var sink switchSink
+	outputs := newOutputs(cfg, logger, &sink)
+	defer outputs.stop()
+
+	consul, err := api.NewClient(cfg.ConsulAPIConfig())
+	if err != nil {
+		return fmt.Errorf("consul client: %w", err)
+	}
+	var lock keeper.Lock
+	var reg *consulreg.Registration
+	var checks []string
+	if cfg.Consul.Register == nil || *cfg.Consul.Register {
+		reg, err = consulreg.New(cfg.RegistrationConfig(consul, logger.Named("consul")))
+		if err != nil {
+			return err
+		}
+		if err := reg.Register(ctx); err != nil {
+			return fmt.Errorf("register the eoskeeper service in Consul: %w", err)
+		}
+		checks = []string{reg.NodeosCheckID()}
+	}
+	if cfg.Node.Role.Producer() {
+		el, err := election.New(cfg.ElectionConfig(consul, checks, logger.Named("election")))
+		if err != nil {
+			return err
+		}
+		lock = keeper.ElectionLock(el, consul)
+	}
+
+	deps := keeper.Deps{
+		Node:   keeper.NodeosNode(nc, nodeos.PeerCountConfig{ListenPort: uint16(cfg.Nodeos.P2PPort)}),
+		Lock:   lock,
+		Alerts: &sink,
+		Sinks:  []keeper.StatusSink{&sink},
+	}
+	if cfg.Nodeos.LogFile != "" {
+		f, err := nodeos.NewFollower(nodeos.FollowerConfig{Path: cfg.Nodeos.LogFile, Start: nodeos.AtEnd(), Logger: logger.Named("log")})
+		if err != nil {
+			return err
+		}
+		goRun("log follower", f.Run)
+		deps.Events = keeper.FollowerEvents(bg, f.Events())
+	}
+	k, err := keeper.New(cfg.KeeperConfig(logger.Named("keeper")), deps)
+	if err != nil {
+		return err
+	}
+	outputs.start(k.Status)
+
+	reg2, err := metrics.NewRegistry(k.Status)
+	if err != nil {
+		return err
+	}
+	h, err := statushttp.NewHandler(statushttp.Config{Status: k.Status, Metrics: metrics.Handler(reg2)})
+	if err != nil {
+		return err
+	}
+	goRun("http", func(ctx context.Context) error { return statushttp.Serve(ctx, cfg.HTTP.Listen, h) })
+	if reg != nil {
+		goRun("consul registration", func(ctx context.Context) error { return reg.Run(ctx, k.Status) })
+	}
+	goRun("status publisher", func(ctx context.Context) error {
+		return publishStatus(ctx, consul.KV(), nodeStatusKey(cfg), k.Status, logger)
+	})
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	goRun("reload", func(ctx context.Context) error {
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-hup:
+				next, diags := LoadConfig(path)
+				if diags.HasErrors() {
+					logger.Error("reload refused: configuration has errors", "errors", diags.Error())
+					continue
+				}
+				outputs.reload(next, k.Status)
+				logger.Info("reloaded notify channels and outputs")
+			}
+		}
+	})
+
+	logger.Info("agent starting", "node", cfg.Node.Name, "role", cfg.Node.Role, "producer", cfg.Producer,
+		"nodeos", cfg.Nodeos.URL, "consul", cfg.Consul.Address, "listen", cfg.HTTP.Listen)
+	return k.Run(ctx)
+}
+
+func formatDiag(d interface{ Error() string }) string { return d.Error() }

@@ -1,0 +1,327 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hashicorp/cli"
+	"github.com/hashicorp/consul/api"
+
+	"github.com/eoskeeper/eoskeeper/election"
+	"github.com/eoskeeper/eoskeeper/keeper"
+)
+
+// operator is what the operator commands share: the configuration, a Consul client and the
+// producer's election.
+type operator struct {
+	cfg    *Config
+	consul *api.Client
+	el     *election.Election
+}
+
+// openOperator parses -config (plus the command's own flags) and connects to Consul.
+func openOperator(ui cli.Ui, name string, args []string, help string, flags func(*flag.FlagSet)) (*operator, bool) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	path := fs.String("config", "", "")
+	if flags != nil {
+		flags(fs)
+	}
+	if err := fs.Parse(args); err != nil || *path == "" || fs.NArg() > 0 {
+		msg := "-config is required"
+		if err != nil {
+			msg = err.Error()
+		}
+		ui.Error(fmt.Sprintf("%s: %s\n\n%s", name, msg, help))
+		return nil, false
+	}
+	cfg, ok := loadForCommand(ui, *path)
+	if !ok {
+		return nil, false
+	}
+	client, err := api.NewClient(cfg.ConsulAPIConfig())
+	if err != nil {
+		ui.Error(fmt.Sprintf("%s: consul client: %v", name, err))
+		return nil, false
+	}
+	el, err := election.New(cfg.ElectionConfig(client, nil, nil))
+	if err != nil {
+		ui.Error(fmt.Sprintf("%s: %v", name, err))
+		return nil, false
+	}
+	return &operator{cfg: cfg, consul: client, el: el}, true
+}
+
+// statuses reads the statuses the agents publish, by node name.
+func (o *operator) statuses(ctx context.Context) (map[string]keeper.Status, error) {
+	pairs, _, err := o.consul.KV().List(statusPrefix(o.cfg), (&api.QueryOptions{}).WithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("read agent statuses: %w", err)
+	}
+	out := make(map[string]keeper.Status, len(pairs))
+	for _, p := range pairs {
+		var s keeper.Status
+		if err := json.Unmarshal(p.Value, &s); err != nil {
+			return nil, fmt.Errorf("agent status %s: %w", p.Key, err)
+		}
+		out[s.Node] = s
+	}
+	return out, nil
+}
+
+func opContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 10*time.Second)
+}
+
+// StatusCommand prints the producer's nodes as their agents last published them.
+type StatusCommand struct{ UI cli.Ui }
+
+// Help describes the command.
+func (c *StatusCommand) Help() string {
+	return strings.TrimSpace(`
+Usage: eoskeeper status -config keeper.hcl [-json]
+
+  Prints every agent of the producer as last published to Consul (every 5 s), the lock
+  holder with its watermark, and the maintenance flag.
+
+Options:
+
+  -config=PATH  any agent's keeper.hcl (for Consul and the producer)
+  -json         print JSON instead of a table
+`)
+}
+
+// Synopsis is the one-line description.
+func (c *StatusCommand) Synopsis() string { return "Show the producer's agents, lock and maintenance flag" }
+
+// Run runs the command.
+func (c *StatusCommand) Run(args []string) int {
+	var asJSON bool
+	o, ok := openOperator(c.UI, "status", args, c.Help(), func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "") })
+	if !ok {
+		return 1
+	}
+	ctx, cancel := opContext()
+	defer cancel()
+	statuses, err := o.statuses(ctx)
+	if err != nil {
+		c.UI.Error("status: " + err.Error())
+		return 1
+	}
+	rec, held, err := o.el.Leader(ctx)
+	if err != nil {
+		c.UI.Error("status: " + err.Error())
+		return 1
+	}
+	maint, err := o.el.Maintenance(ctx)
+	if err != nil {
+		c.UI.Error("status: " + err.Error())
+		return 1
+	}
+	if asJSON {
+		b, _ := json.MarshalIndent(map[string]any{"nodes": statuses, "lock": rec, "lock_held": held, "maintenance": maint}, "", "  ")
+		c.UI.Output(string(b))
+		return 0
+	}
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "NODE\tROLE\tSTATE\tHEALTHY\tHEAD\tLIB\tPAUSED\tPEERS\tMISSED\tAGE\tREASON")
+	names := make([]string, 0, len(statuses))
+	for n := range statuses {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		s := statuses[n]
+		fmt.Fprintf(w, "%s\t%s\t%s\t%t\t%d\t%d\t%t\t%d\t%d\t%s\t%s\n", s.Node, s.Role, s.State, s.Healthy, s.Head, s.LIB,
+			s.Paused, s.Peers, s.MissedTurns, time.Since(s.Time).Round(time.Second), clip(s.StateReason, 50))
+	}
+	w.Flush()
+	holder := "none (free)"
+	if held {
+		holder = rec.Node
+	}
+	fmt.Fprintf(&b, "\nlock holder: %s; watermark: block %d (slot %d, node %q)\n", holder, rec.Watermark.BlockNum, rec.Watermark.Slot, rec.Watermark.Node)
+	if maint.On {
+		fmt.Fprintf(&b, "maintenance: ON since %s by %s: %s\n", maint.At.Format(time.RFC3339), maint.By, maint.Reason)
+	} else {
+		b.WriteString("maintenance: off\n")
+	}
+	c.UI.Output(b.String())
+	return 0
+}
+
+// PauseCommand sets maintenance mode: agents take no automatic action.
+type PauseCommand struct{ UI cli.Ui }
+
+// Help describes the command.
+func (c *PauseCommand) Help() string {
+	return strings.TrimSpace(`
+Usage: eoskeeper pause -config keeper.hcl -reason TEXT
+
+  Sets maintenance mode for the producer: no agent fails over, contends or resigns on its
+  own; the holder keeps producing and every agent keeps reporting. A holder that loses the
+  lock still pauses its nodeos. Use it before restarting agents or nodeos by hand.
+`)
+}
+
+// Synopsis is the one-line description.
+func (c *PauseCommand) Synopsis() string { return "Set maintenance mode (no automatic failover)" }
+
+// Run runs the command.
+func (c *PauseCommand) Run(args []string) int { return setMaintenance(c.UI, "pause", args, c.Help(), true) }
+
+// ResumeCommand clears maintenance mode.
+type ResumeCommand struct{ UI cli.Ui }
+
+// Help describes the command.
+func (c *ResumeCommand) Help() string {
+	return strings.TrimSpace(`
+Usage: eoskeeper resume -config keeper.hcl
+
+  Clears maintenance mode: agents act on their own again.
+`)
+}
+
+// Synopsis is the one-line description.
+func (c *ResumeCommand) Synopsis() string { return "Clear maintenance mode" }
+
+// Run runs the command.
+func (c *ResumeCommand) Run(args []string) int { return setMaintenance(c.UI, "resume", args, c.Help(), false) }
+
+func setMaintenance(ui cli.Ui, name string, args []string, help string, on bool) int {
+	var reason string
+	o, ok := openOperator(ui, name, args, help, func(fs *flag.FlagSet) { fs.StringVar(&reason, "reason", "", "") })
+	if !ok {
+		return 1
+	}
+	if on && reason == "" {
+		ui.Error(name + ": -reason is required, so other operators know why")
+		return 1
+	}
+	ctx, cancel := opContext()
+	defer cancel()
+	by := os.Getenv("USER")
+	if h, err := os.Hostname(); err == nil {
+		by += "@" + h
+	}
+	if err := o.el.SetMaintenance(ctx, on, reason, by); err != nil {
+		ui.Error(name + ": " + err.Error())
+		return 1
+	}
+	ui.Output(fmt.Sprintf("maintenance mode %s for %s", map[bool]string{true: "on", false: "off"}[on], o.cfg.Producer))
+	return 0
+}
+
+// SwitchoverCommand moves production to another node between our producer's turns.
+type SwitchoverCommand struct{ UI cli.Ui }
+
+// Help describes the command.
+func (c *SwitchoverCommand) Help() string {
+	return strings.TrimSpace(`
+Usage: eoskeeper switchover -config keeper.hcl -to NODE [-timeout 3m]
+
+  Asks the lock holder to hand production to NODE: between our producer's turns the holder
+  pauses its nodeos, confirms it, records the hand-off with the watermark and releases; NODE
+  acquires and resumes at once. Waits until NODE holds the lock and reports our producer's
+  missed turns (expected: 0).
+`)
+}
+
+// Synopsis is the one-line description.
+func (c *SwitchoverCommand) Synopsis() string { return "Hand production to another node (planned)" }
+
+// Run runs the command.
+func (c *SwitchoverCommand) Run(args []string) int {
+	var to string
+	var timeout time.Duration
+	o, ok := openOperator(c.UI, "switchover", args, c.Help(), func(fs *flag.FlagSet) {
+		fs.StringVar(&to, "to", "", "")
+		fs.DurationVar(&timeout, "timeout", 3*time.Minute, "")
+	})
+	if !ok {
+		return 1
+	}
+	if err := o.switchover(c.UI, to, timeout); err != nil {
+		c.UI.Error("switchover: " + err.Error())
+		return 1
+	}
+	return 0
+}
+
+func (o *operator) switchover(ui cli.Ui, to string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if to == "" {
+		return errors.New("-to NODE is required")
+	}
+	statuses, err := o.statuses(ctx)
+	if err != nil {
+		return err
+	}
+	target, ok := statuses[to]
+	switch {
+	case !ok:
+		return fmt.Errorf("no agent %q has published a status for %s", to, o.cfg.Producer)
+	case !target.Role.Producer():
+		return fmt.Errorf("%s has role %s and never produces", to, target.Role)
+	case target.State != keeper.Standby || !target.Healthy || !target.Paused:
+		return fmt.Errorf("%s is not a healthy paused standby (state %s, healthy %t, paused %t)", to, target.State, target.Healthy, target.Paused)
+	}
+	rec, held, err := o.el.Leader(ctx)
+	if err != nil {
+		return err
+	}
+	if !held {
+		return errors.New("nobody holds the lock; nothing to switch over")
+	}
+	if rec.Node == to {
+		return fmt.Errorf("%s already holds the lock", to)
+	}
+	key := keeper.SwitchoverKey(o.el)
+	req, _ := json.Marshal(keeper.SwitchoverRequest{To: to, By: os.Getenv("USER"), At: time.Now().UTC()})
+	if _, err := o.consul.KV().Put(&api.KVPair{Key: key, Value: req}, (&api.WriteOptions{}).WithContext(ctx)); err != nil {
+		return fmt.Errorf("write switchover request: %w", err)
+	}
+	defer func() {
+		dctx, dcancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer dcancel()
+		_, _ = o.consul.KV().Delete(key, (&api.WriteOptions{}).WithContext(dctx))
+	}()
+	ui.Output(fmt.Sprintf("asked %s to hand production to %s between our turns ...", rec.Node, to))
+	for {
+		now, held, err := o.el.Leader(ctx)
+		if err == nil && held && now.Node == to {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s did not take over within %s", to, timeout)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	ui.Output(fmt.Sprintf("%s holds the lock; waiting for its first block ...", to))
+	for {
+		statuses, err := o.statuses(ctx)
+		if err == nil {
+			if s := statuses[to]; s.State == keeper.Leader && s.Producing {
+				ui.Output(fmt.Sprintf("switchover done: %s produces; our producer's missed turns: %d", to, s.MissedTurns))
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s holds the lock but was not seen producing within %s", to, timeout)
+		case <-time.After(time.Second):
+		}
+	}
+}

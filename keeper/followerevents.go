@@ -1,0 +1,55 @@
+package keeper
+
+import (
+	"context"
+
+	"github.com/eoskeeper/eoskeeper/nodeos"
+)
+
+// FollowerEvents converts a nodeos log follower's events into the keeper's log events until
+// ctx ends or the follower's channel closes; the returned channel then closes. The caller runs
+// the follower itself.
+func FollowerEvents(ctx context.Context, in <-chan nodeos.Event) <-chan LogEvent {
+	out := make(chan LogEvent, 64)
+	go func() {
+		defer close(out)
+		for {
+			var ev nodeos.Event
+			var ok bool
+			select {
+			case <-ctx.Done():
+				return
+			case ev, ok = <-in:
+				if !ok {
+					return
+				}
+			}
+			le, keep := logEventOf(ev)
+			if !keep {
+				continue
+			}
+			select {
+			case out <- le:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// logEventOf keeps the log lines the keeper acts on.
+func logEventOf(ev nodeos.Event) (LogEvent, bool) {
+	le := LogEvent{Num: ev.BlockNum, Slot: ev.BlockSlot, Producer: ev.Producer, Text: ev.Text}
+	switch {
+	case ev.Kind == nodeos.EventProduced:
+		le.Kind = LogProduced
+	case ev.Kind == nodeos.EventDoubleProduced:
+		le.Kind = LogDoubleProduced
+	case ev.Kind == nodeos.EventNotProducing && ev.Reason == nodeos.ReasonNoRecentVotes:
+		le.Kind = LogImplicitPause
+	default:
+		return LogEvent{}, false
+	}
+	return le, true
+}
