@@ -101,7 +101,9 @@ Options:
 }
 
 // Synopsis is the one-line description.
-func (c *StatusCommand) Synopsis() string { return "Show the producer's agents, lock and maintenance flag" }
+func (c *StatusCommand) Synopsis() string {
+	return "Show the producer's agents, lock and maintenance flag"
+}
 
 // Run runs the command.
 func (c *StatusCommand) Run(args []string) int {
@@ -178,7 +180,9 @@ Usage: eoskeeper pause -config keeper.hcl -reason TEXT
 func (c *PauseCommand) Synopsis() string { return "Set maintenance mode (no automatic failover)" }
 
 // Run runs the command.
-func (c *PauseCommand) Run(args []string) int { return setMaintenance(c.UI, "pause", args, c.Help(), true) }
+func (c *PauseCommand) Run(args []string) int {
+	return setMaintenance(c.UI, "pause", args, c.Help(), true)
+}
 
 // ResumeCommand clears maintenance mode.
 type ResumeCommand struct{ UI cli.Ui }
@@ -196,7 +200,9 @@ Usage: eoskeeper resume -config keeper.hcl
 func (c *ResumeCommand) Synopsis() string { return "Clear maintenance mode" }
 
 // Run runs the command.
-func (c *ResumeCommand) Run(args []string) int { return setMaintenance(c.UI, "resume", args, c.Help(), false) }
+func (c *ResumeCommand) Run(args []string) int {
+	return setMaintenance(c.UI, "resume", args, c.Help(), false)
+}
 
 func setMaintenance(ui cli.Ui, name string, args []string, help string, on bool) int {
 	var reason string
