@@ -28,6 +28,11 @@ type tail struct {
 	buf  []byte
 	n    int
 	skip bool // discard bytes up to the next newline (start in mid-line, dropped long line)
+	// sig holds the last sigLen bytes read (those just before pos), to recognise a file
+	// that was truncated and rewritten past pos between two looks. It spans at least a whole
+	// line, whose block number and times tell it from any other.
+	sig    [512]byte
+	sigLen int
 
 	first     bool // the next open is the first and honours the configured start position
 	missing   bool // the path does not exist (logged once)
@@ -100,14 +105,14 @@ func (t *tail) checkFile(ctx context.Context) (bool, error) {
 		return true, nil
 	}
 	cur, err := t.file.Stat()
-	if err == nil && cur.Size() < t.pos {
+	if err == nil && (cur.Size() < t.pos || !t.sigMatches()) {
 		t.f.log.Info("log truncated; reading it from the start", "path", t.path, "size", cur.Size(), "offset", t.pos)
 		if _, err := t.file.Seek(0, io.SeekStart); err != nil {
 			t.f.log.Warn("rewinding log failed; reopening", "path", t.path, "error", err)
 			t.close()
 			return false, nil
 		}
-		t.pos, t.n, t.skip = 0, 0, false
+		t.pos, t.n, t.skip, t.sigLen = 0, 0, false, 0
 		t.f.offset.Store(0)
 		return true, nil
 	}
@@ -153,7 +158,7 @@ func (t *tail) open() bool {
 		t.f.log.Warn("cannot seek log file; retrying", "path", t.path, "offset", start, "error", err)
 		return false
 	}
-	t.file, t.info, t.pos, t.n = file, info, start, 0
+	t.file, t.info, t.pos, t.n, t.sigLen = file, info, start, 0, 0
 	t.f.offset.Store(start)
 	t.f.log.Debug("following log", "path", t.path, "offset", start)
 	return true
@@ -193,6 +198,7 @@ func (t *tail) readToEOF(ctx context.Context) (int, error) {
 			total += r
 			t.pos += int64(r)
 			t.n += r
+			t.remember(t.buf[t.n-r : t.n])
 			if perr := t.emitLines(ctx); perr != nil {
 				return total, perr
 			}
@@ -204,6 +210,28 @@ func (t *tail) readToEOF(ctx context.Context) (int, error) {
 			return total, err
 		}
 	}
+}
+
+// remember keeps the last bytes read in sig.
+func (t *tail) remember(read []byte) {
+	if len(read) >= len(t.sig) {
+		t.sigLen = copy(t.sig[:], read[len(read)-len(t.sig):])
+		return
+	}
+	keep := min(t.sigLen, len(t.sig)-len(read))
+	copy(t.sig[:], t.sig[t.sigLen-keep:t.sigLen])
+	t.sigLen = keep + copy(t.sig[keep:], read)
+}
+
+// sigMatches reports whether the file still holds, just before pos, the bytes last read
+// there. A copytruncate followed by enough new lines to grow past pos changes them.
+func (t *tail) sigMatches() bool {
+	if t.sigLen == 0 {
+		return true
+	}
+	var now [len(t.sig)]byte
+	n, err := t.file.ReadAt(now[:t.sigLen], t.pos-int64(t.sigLen))
+	return n == t.sigLen && (err == nil || errors.Is(err, io.EOF)) && bytes.Equal(now[:n], t.sig[:n])
 }
 
 // makeRoom grows a full buffer that holds one incomplete line, or drops the line once it

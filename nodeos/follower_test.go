@@ -459,3 +459,28 @@ func TestFollowerKinds(t *testing.T) {
 		t.Errorf("NewFollower with kind EventUnknown = %v, want ErrFollowerConfig", err)
 	}
 }
+
+// TestFollowerTruncateAndRegrow truncates the log and writes more than it held, all between
+// two looks of the follower, so that the size alone does not show the truncation.
+func TestFollowerTruncateAndRegrow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nodeos.log")
+	writeFile(t, path, recvLines(1, 3))
+	f, err := NewFollower(FollowerConfig{Path: path, Start: AtOffset(0), PollInterval: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	hookErr := make(chan error, 1)
+	f.testHookAtEOF = func() {
+		once.Do(func() { hookErr <- os.WriteFile(path, []byte(recvLines(4, 9)), 0o644) })
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	r := &runningFollower{Follower: f}
+	r.expectBlocks(t, seq(1, 9)...)
+	if err := <-hookErr; err != nil {
+		t.Fatal(err)
+	}
+}
