@@ -231,9 +231,7 @@ func TestScenarioStandbyStartsUnpaused(t *testing.T) {
 	resumeByHand(t, bnode.URL)
 	b := c.startAgent("b", RoleB)
 	c.waitFor("B paused", 1, func() bool { return bnode.Paused() })
-	if !b.alerts.fired(alertUnpausedWithoutLock) {
-		t.Fatal("B raised no unpaused-without-lock alert")
-	}
+	c.waitFor("B's unpaused-without-lock alert", 1, func() bool { return b.alerts.fired(alertUnpausedWithoutLock) })
 	c.waitTurns(2)
 	c.assertNoDoubleProduction()
 }
