@@ -484,3 +484,35 @@ func TestFollowerTruncateAndRegrow(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestFollowerSampleLog follows a recorded-style Spring log of a standby taking over (pause,
+// not producing, resume, produced blocks, an exception with continuation lines, a fork switch
+// with double production) and checks the events against the .events file beside it.
+func TestFollowerSampleLog(t *testing.T) {
+	src, err := os.ReadFile("testdata/logs/spring-1.2-failover.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantText, err := os.ReadFile("testdata/logs/spring-1.2-failover.events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Split(strings.TrimSpace(string(wantText)), "\n")
+	path := filepath.Join(t.TempDir(), "nodeos.log")
+	writeFile(t, path, string(src))
+	r := startFollower(t, FollowerConfig{Path: path, Start: AtOffset(0)})
+	for i, w := range want {
+		select {
+		case ev := <-r.Events():
+			if got := fmt.Sprintf("%s %d", ev.Kind, ev.BlockNum); got != w {
+				t.Fatalf("event %d: got %q, want %q (line %q)", i, got, w, ev.Text)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("timed out waiting for event %d (%s)", i, w)
+		}
+	}
+	waitFor(t, "the whole file read", func() bool { return r.Offset() == int64(len(src)) })
+	if r.ParseErrors() != 0 {
+		t.Errorf("ParseErrors = %d, want 0", r.ParseErrors())
+	}
+}

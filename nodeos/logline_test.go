@@ -1,7 +1,10 @@
 package nodeos
 
 import (
+	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -410,6 +413,16 @@ func FuzzParseLine(f *testing.F) {
 		f.Add([]byte(tc.line))
 	}
 	f.Add([]byte(wireProduced))
+	logs, _ := filepath.Glob("testdata/logs/*.log")
+	for _, name := range logs {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, l := range bytes.SplitAfter(data, []byte("\n")) {
+			f.Add(l)
+		}
+	}
 	f.Add([]byte("<7>debug 2025-01-01T00:00:00.000 net-0     net_plugin.cpp:100            x                    ] y"))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		checkRoundTrip(t, line)
