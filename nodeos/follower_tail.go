@@ -38,6 +38,7 @@ type tail struct {
 	missing   bool // the path does not exist (logged once)
 	openErr   bool // the path cannot be opened (logged once)
 	vanished  bool // the followed file was removed or renamed away (logged once)
+	readErr   bool // reading the open file fails (logged once)
 	parseErrs errorLimiter
 }
 
@@ -62,15 +63,18 @@ func (t *tail) step(ctx context.Context) (bool, error) {
 		return t.open(), nil
 	}
 	n, err := t.readToEOF(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
+	switch {
+	case ctx.Err() != nil:
+		return false, ctx.Err()
+	case err != nil:
+		// Retry at the same offset at the next poll; a rotation or vanishing is still
+		// noticed below.
+		if !t.readErr {
+			t.f.log.Warn("reading log failed; retrying", "path", t.path, "offset", t.pos, "error", err)
+			t.readErr = true
 		}
-		t.f.log.Warn("reading log failed; reopening", "path", t.path, "error", err)
-		t.close()
-		return false, nil
-	}
-	if n > 0 {
+	case n > 0:
+		t.readErr = false
 		return true, nil
 	}
 	if t.f.testHookAtEOF != nil {
