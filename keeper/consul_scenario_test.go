@@ -329,11 +329,17 @@ func TestConsulScenarioMaintenanceAndSwitchover(t *testing.T) {
 	if err := e.SetMaintenance(ctx, true, "kernel upgrade", "test"); err != nil {
 		t.Fatal(err)
 	}
-	cc.waitUntil("standbys in maintenance", 4, func() bool {
-		return cc.agents["b"].k.Status().State == Maintenance && cc.agents["c"].k.Status().State == Maintenance
+	cc.waitUntil("standbys in maintenance, holder reporting it", 4, func() bool {
+		return cc.agents["b"].k.Status().State == Maintenance && cc.agents["c"].k.Status().State == Maintenance &&
+			cc.agents["a"].k.Status().Maintenance
 	})
-	if st := cc.agents["a"].k.Status(); st.State != Leader || !st.Maintenance {
-		t.Fatalf("A in maintenance: state %s maintenance %t, want leading and reporting it", st.State, st.Maintenance)
+	// No automatic action in maintenance: A keeps the lock and keeps producing.
+	cc.turns(2)
+	if st := cc.agents["a"].k.Status(); st.State != Leader {
+		t.Fatalf("A in maintenance: state %s (%s), want leading", st.State, st.StateReason)
+	}
+	if p := cc.producingNodes(); !slices.Equal(p, []string{"a"}) {
+		t.Fatalf("unpaused nodes in maintenance = %v, want [a]", p)
 	}
 	if !cc.agents["b"].alerts.fired(alertMaintenance) {
 		t.Fatal("B raised no maintenance alert")
