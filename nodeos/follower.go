@@ -189,12 +189,12 @@ func (f *Follower) emit(ctx context.Context, line []byte, errs *errorLimiter) er
 		return nil
 	}
 	ev, ok, err := ParseLine(line)
-	return f.deliver(ctx, ev, ok, err, line, errs)
+	return f.deliver(ctx, &ev, ok, err, line, errs)
 }
 
 // deliver sends the result of parsing line: the event, or nothing for a skipped line, or a
 // counted and logged parse error.
-func (f *Follower) deliver(ctx context.Context, ev Event, ok bool, err error, line []byte, errs *errorLimiter) error {
+func (f *Follower) deliver(ctx context.Context, ev *Event, ok bool, err error, line []byte, errs *errorLimiter) error {
 	if err != nil {
 		f.parseErrors.Add(1)
 		errs.report(f.log, err, line)
@@ -204,12 +204,12 @@ func (f *Follower) deliver(ctx context.Context, ev Event, ok bool, err error, li
 		return nil
 	}
 	select {
-	case f.events <- ev: // the usual case, without waiting
+	case f.events <- *ev: // the usual case, without waiting
 		return nil
 	default:
 	}
 	select {
-	case f.events <- ev:
+	case f.events <- *ev:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

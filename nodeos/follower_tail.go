@@ -290,7 +290,7 @@ func (t *tail) emitLines(ctx context.Context) error {
 				str = chunk[:len(line)]
 			}
 			ev, ok, err := parseLineString(kind, str, m)
-			if err := t.f.deliver(ctx, ev, ok, err, raw, &t.parseErrs); err != nil {
+			if err := t.f.deliver(ctx, &ev, ok, err, raw, &t.parseErrs); err != nil {
 				return err
 			}
 			t.f.lines.Add(uint64(lines))

@@ -22,14 +22,35 @@ func isDigits(s string) bool {
 	return true
 }
 
+// Character classes for the scanners below.
+const (
+	classHex  = 1 << iota // 0-9 a-f A-F
+	className             // a-z 0-9 '.'
+)
+
+// charClass maps a byte to its classes.
+var charClass = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] |= classHex | className
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] |= className
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] |= classHex
+		t[c-'a'+'A'] |= classHex
+	}
+	t['.'] |= className
+	return t
+}()
+
 // isHex reports whether s is non-empty lower- or upper-case hexadecimal.
 func isHex(s string) bool {
 	if s == "" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !isDigit(c) && (c < 'a' || c > 'f') && (c < 'A' || c > 'F') {
+		if charClass[s[i]]&classHex == 0 {
 			return false
 		}
 	}
@@ -43,8 +64,7 @@ func isAccountName(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !isDigit(c) && (c < 'a' || c > 'z') && c != '.' {
+		if charClass[s[i]]&className == 0 {
 			return false
 		}
 	}
