@@ -75,8 +75,8 @@ type FollowerConfig struct {
 
 // Follower follows a nodeos log file like `tail -F` and turns its lines into Events. It
 // survives rotation by rename (the old file is read to its end before the new one is
-// opened), copytruncate (a shrinking file is read again from its start) and the file
-// vanishing and reappearing. Lines are reported once each, in file order; a line without
+// opened), copytruncate (a file that shrank, or whose bytes before the read offset changed,
+// is read again from its start) and the file vanishing and reappearing. Lines are reported once each, in file order; a line without
 // its newline is held until it is complete. Lines ParseLine rejects are counted and logged,
 // never fatal.
 //
@@ -139,15 +139,16 @@ func NewFollower(cfg FollowerConfig) (*Follower, error) {
 // selecting on it must check the second value of the receive.
 func (f *Follower) Events() <-chan Event { return f.events }
 
-// Offset returns the byte offset, in the file currently followed, of the first line not yet
-// read. Events of the lines before it may still wait in the Events channel. Safe for
-// concurrent use.
+// Offset returns a byte offset in the file currently followed from which following can
+// resume without losing a line: every line before it has been read and its event handed to
+// the Events channel (where it may still wait). It can trail the lines read so far by one
+// read. Safe for concurrent use.
 func (f *Follower) Offset() int64 { return f.offset.Load() }
 
 // ParseErrors returns how many lines carried a known message that did not parse.
 func (f *Follower) ParseErrors() uint64 { return f.parseErrors.Load() }
 
-// Lines returns how many complete lines have been read.
+// Lines returns how many complete lines have been read; like Offset, it can trail by one read.
 func (f *Follower) Lines() uint64 { return f.lines.Load() }
 
 // Run follows the log until ctx ends, sending events on Events, then closes Events and
