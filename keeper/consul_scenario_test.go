@@ -18,6 +18,11 @@ import (
 // own Consul client, as on separate hosts, and the lock's timings are the short ones of the
 // election package's tests. A keeper's client can go through a proxy the test cuts.
 
+// consulBlockInterval is the chain speed of these scenarios: twice as slow as the in-memory
+// ones, so a keeper that backfills block headers one call at a time keeps up with the chain on
+// a loaded machine while Consul shares the CPU.
+const consulBlockInterval = 2 * testBlockInterval
+
 // consulElectionConfig returns short election timings for a dev agent with
 // session_ttl_min = "1s". Consul frees the key of a session that stops renewing no later than
 // 2*SessionTTL + LockDelay (about 6 s) after its last renewal.
@@ -42,6 +47,8 @@ type consulCluster struct {
 	elections map[string]*election.Election
 	proxies   map[string]*consultest.Proxy
 	mod       []func(*Config)
+	// lockTimings, when set, adjusts every election's configuration.
+	lockTimings func(*election.Config)
 }
 
 // newConsulCluster starts a Consul dev agent and an unstarted chain network with the given
@@ -81,7 +88,11 @@ func (cc *consulCluster) startConsulAgent(name string, role Role, mod ...func(*C
 			addr = p.Addr
 		}
 		client := consultest.NewClient(cc.t, addr)
-		e, err := election.New(consulElectionConfig(client, cc.net.Ours(), name))
+		ecfg := consulElectionConfig(client, cc.net.Ours(), name)
+		if cc.lockTimings != nil {
+			cc.lockTimings(&ecfg)
+		}
+		e, err := election.New(ecfg)
 		if err != nil {
 			cc.t.Fatalf("election.New(%s): %v", name, err)
 		}
@@ -100,10 +111,14 @@ func (c *cluster) startAgentWithLock(name string, role Role, lock Lock, mod ...f
 	return c.startAgent(name, role, mod...)
 }
 
-// steadyConsulCluster starts nodes a, b, c (roles A, B, C) and f (F) with A producing.
-func steadyConsulCluster(t *testing.T, blockInterval time.Duration, proxied ...string) *consulCluster {
+// steadyConsulCluster starts nodes a, b, c (roles A, B, C) and f (F) with A producing; mod
+// adjusts the cluster before any agent starts.
+func steadyConsulCluster(t *testing.T, blockInterval time.Duration, proxied []string, mod ...func(*consulCluster)) *consulCluster {
 	t.Helper()
 	cc := newConsulCluster(t, blockInterval, proxied...)
+	for _, m := range mod {
+		m(cc)
+	}
 	cc.addNode("a", RoleA)
 	cc.addNode("b", RoleB)
 	cc.addNode("c", RoleC)
@@ -163,10 +178,10 @@ func (cc *consulCluster) holder(node string) (election.Record, bool) {
 }
 
 func TestConsulScenarioSteadyStateAndPrimaryCrash(t *testing.T) {
-	cc := steadyConsulCluster(t, testBlockInterval)
+	cc := steadyConsulCluster(t, consulBlockInterval, nil)
 	cc.turns(1)
 	from := cc.net.Slot()
-	cc.turns(10)
+	cc.turns(5)
 	if n := cc.missedSince(from); n != 0 {
 		t.Fatalf("missed %d turns in steady state, want 0\n%s", n, cc.describe())
 	}
@@ -177,7 +192,7 @@ func TestConsulScenarioSteadyStateAndPrimaryCrash(t *testing.T) {
 		t.Fatalf("lock: holder %q held %t, want a holding", rec.Node, held)
 	}
 	cc.assertNoDoubleProduction()
-	t.Logf("steady state: 10 turns, missed 0, double-produced %d", len(cc.net.DoubleProduced()))
+	t.Logf("steady state: 5 turns, missed 0, double-produced %d", len(cc.net.DoubleProduced()))
 
 	killed := cc.net.Slot()
 	start := time.Now()
@@ -221,7 +236,7 @@ func TestConsulScenarioSteadyStateAndPrimaryCrash(t *testing.T) {
 // turns would measure Consul's timer rather than the policy. Production timings (15 s TTL and
 // lock-delay against 126 s rounds) are closer to this test's ratio.
 func TestConsulScenarioHolderCutFromConsul(t *testing.T) {
-	cc := steadyConsulCluster(t, 50*time.Millisecond, "a")
+	cc := steadyConsulCluster(t, 50*time.Millisecond, []string{"a"})
 	cc.turns(1)
 	before, _ := cc.holder("b")
 	anode, bnode := cc.net.Node("a"), cc.net.Node("b")
@@ -278,7 +293,15 @@ func since(start, at time.Time) string {
 }
 
 func TestConsulScenarioBlipOnHolder(t *testing.T) {
-	cc := steadyConsulCluster(t, testBlockInterval, "a")
+	// Doubled lock timings: a blip must be survived by the renewal margin, not lost to the
+	// scheduling delays of a loaded test machine.
+	cc := steadyConsulCluster(t, consulBlockInterval, []string{"a"}, func(cc *consulCluster) {
+		cc.lockTimings = func(c *election.Config) {
+			c.SessionTTL, c.LostAfter, c.LockDelay = 4*time.Second, 2800*time.Millisecond, 4*time.Second
+			c.RenewInterval, c.RequestTimeout = 600*time.Millisecond, time.Second
+		}
+	})
+	lostAfter := 2800 * time.Millisecond
 	cc.turns(1)
 	before, _ := cc.holder("b")
 	from := cc.net.Slot()
@@ -287,7 +310,7 @@ func TestConsulScenarioBlipOnHolder(t *testing.T) {
 		restoreAt := time.Now().Add(300 * time.Millisecond)
 		restored := false
 		// A must stay leader through the blip and for LostAfter beyond it.
-		until := restoreAt.Add(consulElectionConfig(nil, "", "").LostAfter + 500*time.Millisecond)
+		until := restoreAt.Add(lostAfter + 500*time.Millisecond)
 		for now := time.Now(); now.Before(until); now = time.Now() {
 			if !restored && now.After(restoreAt) {
 				cc.proxies["a"].Restore()
@@ -319,7 +342,7 @@ func TestConsulScenarioBlipOnHolder(t *testing.T) {
 }
 
 func TestConsulScenarioMaintenanceAndSwitchover(t *testing.T) {
-	cc := steadyConsulCluster(t, testBlockInterval)
+	cc := steadyConsulCluster(t, consulBlockInterval, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cc.turns(1)
