@@ -162,7 +162,11 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 		Sinks:  []keeper.StatusSink{&sink},
 	}
 	if cfg.Nodeos.LogFile != "" {
-		f, err := nodeos.NewFollower(nodeos.FollowerConfig{Path: cfg.Nodeos.LogFile, Start: nodeos.AtEnd(), Logger: logger.Named("log")})
+		f, err := nodeos.NewFollower(nodeos.FollowerConfig{
+			Path: cfg.Nodeos.LogFile, Start: nodeos.AtEnd(), Logger: logger.Named("log"),
+			// Only the lines the keeper acts on are parsed into events.
+			Kinds: []nodeos.EventKind{nodeos.EventProduced, nodeos.EventDoubleProduced, nodeos.EventNotProducing},
+		})
 		if err != nil {
 			return err
 		}
