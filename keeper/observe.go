@@ -126,7 +126,13 @@ func (k *Keeper) follow(ctx context.Context, info ChainInfo) {
 		o.restartCoverage(head, k.cfg.Producer)
 		return
 	}
+	// The backfill must never hold the loop for long: a holder's fencing waits on it.
+	started := time.Now()
 	for n := from; n < info.Head; n++ {
+		if time.Since(started) > k.cfg.PollInterval {
+			o.restartCoverage(head, k.cfg.Producer)
+			return
+		}
 		h, err := callNode(ctx, k.cfg.CallTimeout, func(ctx context.Context) (BlockHeader, error) {
 			return k.deps.Node.Block(ctx, n)
 		})
