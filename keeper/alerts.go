@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/eoskeeper/eoskeeper/notify"
 )
 
 // Alert keys. Each fault has its own key so faults fire and resolve independently.
@@ -36,14 +38,17 @@ const eventHold = time.Minute
 // alerts tracks which alerts are firing and forwards every change to the sink.
 type alerts struct {
 	sink   AlertSink
-	firing map[string]Alert
+	firing map[string]notify.Alert
+	// node, role and producer stamp every alert.
+	node, role, producer string
 }
 
-func (a *alerts) raise(now time.Time, key string, sev Severity, msg string, figs []Figure) {
+func (a *alerts) raise(now time.Time, key string, sev notify.Severity, msg string, figs []notify.Figure) {
 	if cur, ok := a.firing[key]; ok && cur.Message == msg {
 		return
 	}
-	al := Alert{Key: key, Severity: sev, Fired: true, Message: msg, Figures: figs, Time: now}
+	al := notify.Alert{Key: key, Severity: sev, State: notify.Fired, Node: a.node, Role: a.role,
+		Producer: a.producer, Message: msg, Figures: figs, Time: now}
 	a.firing[key] = al
 	if a.sink != nil {
 		a.sink.Notify(al)
@@ -51,7 +56,7 @@ func (a *alerts) raise(now time.Time, key string, sev Severity, msg string, figs
 }
 
 // event raises a one-off alert that resolves itself after eventHold.
-func (a *alerts) event(now time.Time, key string, sev Severity, msg string, figs []Figure) {
+func (a *alerts) event(now time.Time, key string, sev notify.Severity, msg string, figs []notify.Figure) {
 	delete(a.firing, key)
 	a.raise(now, key, sev, msg, figs)
 }
@@ -62,13 +67,13 @@ func (a *alerts) clear(now time.Time, key string) {
 		return
 	}
 	delete(a.firing, key)
-	cur.Fired, cur.Time = false, now
+	cur.State, cur.Time = notify.Resolved, now
 	if a.sink != nil {
 		a.sink.Notify(cur)
 	}
 }
 
-func (a *alerts) set(now time.Time, on bool, key string, sev Severity, msg string, figs []Figure) {
+func (a *alerts) set(now time.Time, on bool, key string, sev notify.Severity, msg string, figs []notify.Figure) {
 	if on {
 		a.raise(now, key, sev, msg, figs)
 	} else {
@@ -90,34 +95,34 @@ func (k *Keeper) checkAlerts(now time.Time) {
 	o := &k.obs
 	a := &k.alerts
 	figs := k.figures()
-	a.set(now, o.apiStreak >= k.cfg.APIFailures, alertAPIFailing, Critical,
+	a.set(now, o.apiStreak >= k.cfg.APIFailures, alertAPIFailing, notify.Critical,
 		fmt.Sprintf("nodeos API failed %d times in a row: %v", o.apiStreak, o.lastErr), figs)
 	if o.reachable {
-		a.set(now, now.Sub(o.headAdvancedAt) > k.stall(k.cfg.HeadStallBlocks), alertHeadStalled, Critical,
+		a.set(now, now.Sub(o.headAdvancedAt) > k.stall(k.cfg.HeadStallBlocks), alertHeadStalled, notify.Critical,
 			fmt.Sprintf("head %d not advancing", o.head), figs)
-		a.set(now, now.Sub(o.libAdvancedAt) > k.stall(k.cfg.LIBStallBlocks), alertLIBStalled, Critical,
+		a.set(now, now.Sub(o.libAdvancedAt) > k.stall(k.cfg.LIBStallBlocks), alertLIBStalled, notify.Critical,
 			fmt.Sprintf("LIB %d not advancing", o.lib), figs)
 		n, full := o.distinctProducers(k.cfg.ProducersWindow)
-		a.set(now, full && n < k.minProducers(), alertFewProducers, Warning,
+		a.set(now, full && n < k.minProducers(), alertFewProducers, notify.Warning,
 			fmt.Sprintf("only %d distinct producers in the last %d blocks", n, k.cfg.ProducersWindow), figs)
 	}
 	if o.peersKnown {
-		a.set(now, o.peers < k.cfg.MinPeers, alertLowPeers, Warning,
+		a.set(now, o.peers < k.cfg.MinPeers, alertLowPeers, notify.Warning,
 			fmt.Sprintf("%d p2p peers, fewer than %d", o.peers, k.cfg.MinPeers), figs)
 	}
 	if o.schedKnown {
 		in := o.sched.Contains(k.cfg.Producer)
-		a.set(now, !in, alertNotInSchedule, Info,
+		a.set(now, !in, alertNotInSchedule, notify.Info,
 			fmt.Sprintf("%s is not in the active schedule (version %d)", k.cfg.Producer, o.sched.Version), figs)
 		missed := k.missedTurns(0, 1)
-		a.set(now, in && missed > 0, alertMissedTurns, Warning,
+		a.set(now, in && missed > 0, alertMissedTurns, notify.Warning,
 			fmt.Sprintf("%s missed its most recent turn", k.cfg.Producer), figs)
 	}
 	if k.cfg.Role.Producer() {
-		a.set(now, k.lockFreeButProducing(), alertLockFreeProducing, Critical,
+		a.set(now, k.lockFreeButProducing(), alertLockFreeProducing, notify.Critical,
 			"the lock is free but our producer's blocks still arrive: an agent may have died while its nodeos produces; nobody will take over", figs)
 	}
-	a.set(now, k.lock.Maintenance, alertMaintenance, Info,
+	a.set(now, k.lock.Maintenance, alertMaintenance, notify.Info,
 		"maintenance mode: no automatic failover ("+nonEmpty(k.lock.MaintenanceReason, "no reason given")+")", figs)
 	for _, key := range []string{alertFailover, alertLockLost} {
 		if al, ok := a.firing[key]; ok && now.Sub(al.Time) >= eventHold {
@@ -127,14 +132,14 @@ func (k *Keeper) checkAlerts(now time.Time) {
 }
 
 // figures are the numbers attached to every alert.
-func (k *Keeper) figures() []Figure {
+func (k *Keeper) figures() []notify.Figure {
 	o := &k.obs
-	return []Figure{
-		{"head", fmt.Sprint(o.head)},
-		{"lib", fmt.Sprint(o.lib)},
-		{"peers", fmt.Sprint(o.peers)},
-		{"paused", fmt.Sprint(o.paused)},
-		{"state", k.state.String()},
-		{"last_our_block", fmt.Sprint(o.lastOur.Num)},
+	return []notify.Figure{
+		notify.Fig("head", o.head),
+		notify.Fig("lib", o.lib),
+		notify.Fig("peers", o.peers),
+		notify.Fig("paused", o.paused),
+		notify.Fig("state", k.state),
+		notify.Fig("last_our_block", o.lastOur.Num),
 	}
 }

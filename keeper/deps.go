@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
+	"github.com/eoskeeper/eoskeeper/notify"
 )
 
 // Node is the keeper's view of its local nodeos. NodeosNode adapts a *nodeos.Client to it.
@@ -120,48 +121,10 @@ const (
 	LogImplicitPause
 )
 
-// Alert is one alert state change the keeper raises; AlertSink delivers it.
-type Alert struct {
-	Key      string
-	Severity Severity
-	Fired    bool
-	Message  string
-	Figures  []Figure
-	Time     time.Time
-}
-
-// Figure is a named number or value attached to an alert.
-type Figure struct {
-	Name  string
-	Value string
-}
-
-// Severity orders alerts.
-type Severity int
-
-// The severities.
-const (
-	Info Severity = iota
-	Warning
-	Critical
-)
-
-// String returns the severity's name.
-func (s Severity) String() string {
-	switch s {
-	case Info:
-		return "info"
-	case Warning:
-		return "warning"
-	case Critical:
-		return "critical"
-	}
-	return "unknown"
-}
-
-// AlertSink receives alert changes. Notify must not block.
+// AlertSink receives alert changes (fired and resolved). Notify must not block; a
+// *notify.Dispatcher is one.
 type AlertSink interface {
-	Notify(a Alert)
+	Notify(a notify.Alert)
 }
 
 // StatusSink receives the status snapshot every tick. Publish must not block.

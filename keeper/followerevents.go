@@ -6,6 +6,12 @@ import (
 	"github.com/eoskeeper/eoskeeper/nodeos"
 )
 
+// LogKinds lists the nodeos log events the keeper acts on. Passing them as
+// nodeos.FollowerConfig.Kinds spares the follower from parsing every other line.
+func LogKinds() []nodeos.EventKind {
+	return []nodeos.EventKind{nodeos.EventProduced, nodeos.EventDoubleProduced, nodeos.EventNotProducing}
+}
+
 // FollowerEvents converts a nodeos log follower's events into the keeper's log events until
 // ctx ends or the follower's channel closes; the returned channel then closes. The caller runs
 // the follower itself.

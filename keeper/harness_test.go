@@ -14,6 +14,7 @@ import (
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
 	"github.com/eoskeeper/eoskeeper/nodeos/nodeostest"
+	"github.com/eoskeeper/eoskeeper/notify"
 )
 
 // testBlockInterval is the wall time of one block on the accelerated test chain.
@@ -144,10 +145,10 @@ func (s *switchNode) Resume(ctx context.Context) error {
 // alertLog records every alert change.
 type alertLog struct {
 	mu  sync.Mutex
-	all []Alert
+	all []notify.Alert
 }
 
-func (l *alertLog) Notify(a Alert) {
+func (l *alertLog) Notify(a notify.Alert) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.all = append(l.all, a)
@@ -158,7 +159,7 @@ func (l *alertLog) fired(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, a := range l.all {
-		if a.Key == key && a.Fired {
+		if a.Key == key && a.State == notify.Fired {
 			return true
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
+	"github.com/eoskeeper/eoskeeper/notify"
 )
 
 // Keeper is the supervisor loop of one agent. One goroutine, the one running Run, owns every
@@ -71,7 +72,7 @@ func New(cfg Config, deps Deps) (*Keeper, error) {
 		log = hclog.NewNullLogger()
 	}
 	k := &Keeper{cfg: cfg, deps: deps, log: log, state: Starting}
-	k.alerts = alerts{sink: deps.Alerts, firing: map[string]Alert{}}
+	k.alerts = alerts{sink: deps.Alerts, firing: map[string]notify.Alert{}, node: cfg.Node, role: string(cfg.Role), producer: cfg.Producer}
 	k.stateSince = deps.Now()
 	k.publish(k.stateSince)
 	return k, nil
@@ -174,7 +175,7 @@ func (k *Keeper) start(ctx context.Context) {
 // the critical alert that says so.
 func (k *Keeper) pauseUnheld(ctx context.Context, when string) {
 	err := k.pauseConfirmed(ctx, k.deps.Now().Add(k.cfg.CallTimeout*2))
-	k.alerts.raise(k.deps.Now(), alertUnpausedWithoutLock, Critical,
+	k.alerts.raise(k.deps.Now(), alertUnpausedWithoutLock, notify.Critical,
 		fmt.Sprintf("nodeos was producing without the lock (%s); paused: %t", when, err == nil), k.figures())
 	if err != nil {
 		k.log.Error("cannot pause nodeos that produces without the lock", "error", err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
+	"github.com/eoskeeper/eoskeeper/notify"
 )
 
 // lead is the tick of the lock holder: keep production confirmed, keep the watermark current,
@@ -23,20 +24,20 @@ func (k *Keeper) lead(ctx context.Context) {
 		return // no automatic action; fencing on loss still applies
 	}
 	if healthy, problems := k.health(); !healthy {
-		k.alerts.raise(k.deps.Now(), alertHolderUnhealthy, Critical,
+		k.alerts.raise(k.deps.Now(), alertHolderUnhealthy, notify.Critical,
 			"lock holder's nodeos unhealthy, resigning: "+strings.Join(problems, "; "), k.figures())
 		k.resign(ctx, "nodeos unhealthy: "+strings.Join(problems, "; "), nil)
 		return
 	}
 	if n := k.missedTurns(k.resumedAt, 1); n > 0 {
-		k.alerts.raise(k.deps.Now(), alertHolderMissed, Critical,
+		k.alerts.raise(k.deps.Now(), alertHolderMissed, notify.Critical,
 			"our producer missed a turn while this node held the lock and was resumed; resigning", k.figures())
 		k.resign(ctx, "our producer missed a turn while this node was producing", nil)
 		return
 	}
 	if k.obs.pausedKnown && k.obs.paused {
 		k.log.Warn("nodeos reports paused while holding the lock; resuming")
-		k.alerts.raise(k.deps.Now(), alertHolderPaused, Warning, "nodeos paused itself while holding the lock", k.figures())
+		k.alerts.raise(k.deps.Now(), alertHolderPaused, notify.Warning, "nodeos paused itself while holding the lock", k.figures())
 		if err := k.resumeConfirmed(ctx); err != nil {
 			k.log.Warn("resume failed", "error", err)
 		}
@@ -166,7 +167,7 @@ func (k *Keeper) fence(ctx context.Context, reason string) {
 		k.alerts.clear(k.deps.Now(), alertFenceFailed)
 		k.notePausedProduction(fctx)
 	}
-	k.alerts.event(k.deps.Now(), alertLockLost, Warning, "lock lost; nodeos paused: "+reason, k.figures())
+	k.alerts.event(k.deps.Now(), alertLockLost, notify.Warning, "lock lost; nodeos paused: "+reason, k.figures())
 	k.release(fctx, reason, nil)
 }
 
@@ -185,5 +186,5 @@ func (k *Keeper) runFence(cause error) {
 		msg += "; no fence command configured"
 	}
 	k.log.Error("fencing", "detail", msg)
-	k.alerts.raise(k.deps.Now(), alertFenceFailed, Critical, msg, k.figures())
+	k.alerts.raise(k.deps.Now(), alertFenceFailed, notify.Critical, msg, k.figures())
 }

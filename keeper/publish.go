@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
+	"github.com/eoskeeper/eoskeeper/notify"
 )
 
 // logEvent handles one line of nodeos's log.
@@ -17,11 +18,11 @@ func (k *Keeper) logEvent(ev LogEvent) {
 		}
 	case LogDoubleProduced:
 		if ev.Producer == k.cfg.Producer {
-			k.alerts.event(now, alertDoubleProduced, Critical, "nodeos saw our producer double-produce: "+ev.Text, k.figures())
+			k.alerts.event(now, alertDoubleProduced, notify.Critical, "nodeos saw our producer double-produce: "+ev.Text, k.figures())
 		}
 	case LogImplicitPause:
 		if k.term != nil {
-			k.alerts.event(now, alertImplicitPause, Critical,
+			k.alerts.event(now, alertImplicitPause, notify.Critical,
 				"nodeos paused itself for lack of finalizer votes while holding the lock: "+ev.Text, k.figures())
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
+	"github.com/eoskeeper/eoskeeper/notify"
 )
 
 // standby is the tick of a node that does not hold the lock: keep nodeos paused, watch for
@@ -88,7 +89,7 @@ func (k *Keeper) acquire(ctx context.Context, adm Admission) {
 	k.log.Info("lock acquired", "why", adm.Why, "previous_holder", prev.Node)
 	if err := k.resumeConfirmed(ctx); err != nil {
 		k.log.Error("cannot resume nodeos under the lock; resigning", "error", err)
-		k.alerts.raise(k.deps.Now(), alertResumeFailed, Critical, "acquired the lock but nodeos did not resume: "+err.Error(), k.figures())
+		k.alerts.raise(k.deps.Now(), alertResumeFailed, notify.Critical, "acquired the lock but nodeos did not resume: "+err.Error(), k.figures())
 		k.resign(ctx, "resume failed", nil)
 		return
 	}
@@ -96,7 +97,7 @@ func (k *Keeper) acquire(ctx context.Context, adm Admission) {
 	k.resumedAt = k.obs.headSlot
 	if prev.Node != "" && prev.Node != k.cfg.Node {
 		k.failovers++
-		k.alerts.event(k.deps.Now(), alertFailover, Warning,
+		k.alerts.event(k.deps.Now(), alertFailover, notify.Warning,
 			fmt.Sprintf("production moved from %s to %s: %s", prev.Node, k.cfg.Node, adm.Why), k.figures())
 	}
 	k.transition(Leader, adm.Why)

@@ -78,13 +78,13 @@ func (c *AgentCommand) Run(args []string) int {
 func loadForCommand(ui cli.Ui, path string) (*Config, bool) {
 	cfg, diags := LoadConfig(path)
 	for _, d := range diags {
-		ui.Error(formatDiag(d))
+		ui.Error(formatDiagnostic(d))
 	}
 	if diags.HasErrors() {
 		return nil, false
 	}
 	if err := cfg.CheckLibraries(); err != nil {
-		ui.Error(err.Error())
+		ui.Error("Error: " + err.Error())
 		return nil, false
 	}
 	return cfg, true
@@ -164,8 +164,7 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 	if cfg.Nodeos.LogFile != "" {
 		f, err := nodeos.NewFollower(nodeos.FollowerConfig{
 			Path: cfg.Nodeos.LogFile, Start: nodeos.AtEnd(), Logger: logger.Named("log"),
-			// Only the lines the keeper acts on are parsed into events.
-			Kinds: []nodeos.EventKind{nodeos.EventProduced, nodeos.EventDoubleProduced, nodeos.EventNotProducing},
+			Kinds: keeper.LogKinds(),
 		})
 		if err != nil {
 			return err
@@ -219,5 +218,3 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 		"nodeos", cfg.Nodeos.URL, "consul", cfg.Consul.Address, "listen", cfg.HTTP.Listen)
 	return k.Run(ctx)
 }
-
-func formatDiag(d interface{ Error() string }) string { return d.Error() }

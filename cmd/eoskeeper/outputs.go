@@ -28,21 +28,10 @@ type outputSet struct {
 type switchSink struct{ cur atomic.Pointer[outputSet] }
 
 // Notify forwards an alert change to the dispatcher.
-func (s *switchSink) Notify(a keeper.Alert) {
-	set := s.cur.Load()
-	if set == nil || set.disp == nil {
-		return
+func (s *switchSink) Notify(a notify.Alert) {
+	if set := s.cur.Load(); set != nil && set.disp != nil {
+		set.disp.Notify(a)
 	}
-	state := notify.Fired
-	if !a.Fired {
-		state = notify.Resolved
-	}
-	figs := make([]notify.Figure, 0, len(a.Figures))
-	for _, f := range a.Figures {
-		figs = append(figs, notify.Figure{Name: f.Name, Value: f.Value})
-	}
-	set.disp.Notify(notify.Alert{Key: a.Key, Severity: notifySeverity(a.Severity), State: state,
-		Message: a.Message, Figures: figs, Time: a.Time})
 }
 
 // Publish forwards the status snapshot to the InfluxDB writers.
@@ -54,16 +43,6 @@ func (s *switchSink) Publish(st keeper.Status) {
 	for _, w := range set.influx {
 		w.Publish(st)
 	}
-}
-
-func notifySeverity(s keeper.Severity) notify.Severity {
-	switch s {
-	case keeper.Critical:
-		return notify.Critical
-	case keeper.Warning:
-		return notify.Warning
-	}
-	return notify.Info
 }
 
 // outputs owns the goroutines of the current outputSet.

@@ -52,15 +52,8 @@ func (c *ValidateCommand) Run(args []string) int {
 		c.UI.Error("validate takes no arguments besides -config")
 		return 1
 	}
-	cfg, diags := LoadConfig(*path)
-	for _, d := range diags {
-		c.UI.Error(formatDiagnostic(d))
-	}
-	if diags.HasErrors() {
-		return 1
-	}
-	if err := cfg.CheckLibraries(); err != nil {
-		c.UI.Error("Error: " + err.Error())
+	cfg, ok := loadForCommand(c.UI, *path)
+	if !ok {
 		return 1
 	}
 	out, err := effectiveJSON(cfg)

@@ -27,6 +27,7 @@ import (
 	"github.com/eoskeeper/eoskeeper/election"
 	"github.com/eoskeeper/eoskeeper/keeper"
 	"github.com/eoskeeper/eoskeeper/nodeos"
+	"github.com/eoskeeper/eoskeeper/notify"
 )
 
 func main() {
@@ -105,7 +106,7 @@ func run() error {
 	if o.logFile != "" {
 		f, err := nodeos.NewFollower(nodeos.FollowerConfig{
 			Path:   o.logFile,
-			Kinds:  []nodeos.EventKind{nodeos.EventProduced, nodeos.EventDoubleProduced, nodeos.EventNotProducing},
+			Kinds:  keeper.LogKinds(),
 			Logger: log.Named("follower"),
 		})
 		if err != nil {
@@ -118,7 +119,7 @@ func run() error {
 				log.Error("log follower stopped", "error", err)
 			}
 		}()
-		deps.Events = logEvents(runCtx, f.Events(), &wg)
+		deps.Events = keeper.FollowerEvents(runCtx, f.Events())
 	}
 
 	k, err := keeper.New(cfg, deps)
@@ -134,57 +135,17 @@ func run() error {
 	return nil
 }
 
-// logEvents converts the follower's events into the log events the keeper reacts to. The
-// goroutine it starts ends when ctx ends or the follower's channel closes.
-func logEvents(ctx context.Context, in <-chan nodeos.Event, wg *sync.WaitGroup) <-chan keeper.LogEvent {
-	out := make(chan keeper.LogEvent, 64)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(out)
-		for {
-			var ev nodeos.Event
-			select {
-			case <-ctx.Done():
-				return
-			case e, ok := <-in:
-				if !ok {
-					return
-				}
-				ev = e
-			}
-			le := keeper.LogEvent{Num: ev.BlockNum, Slot: ev.BlockSlot, Producer: ev.Producer, Text: ev.Text}
-			switch {
-			case ev.Kind == nodeos.EventProduced:
-				le.Kind = keeper.LogProduced
-			case ev.Kind == nodeos.EventDoubleProduced:
-				le.Kind = keeper.LogDoubleProduced
-			case ev.Kind == nodeos.EventNotProducing && ev.Reason == nodeos.ReasonNoRecentVotes:
-				le.Kind = keeper.LogImplicitPause
-			default:
-				continue
-			}
-			select {
-			case out <- le:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out
-}
-
 // alertLogger is an AlertSink that writes each alert change to the log. The eoskeeper agent
 // sends them to its notify channels instead.
 type alertLogger struct{ log hclog.Logger }
 
 // Notify logs one alert change; it never blocks.
-func (a alertLogger) Notify(al keeper.Alert) {
+func (a alertLogger) Notify(al notify.Alert) {
 	args := []any{"key", al.Key, "severity", al.Severity.String(), "message", al.Message}
 	for _, f := range al.Figures {
 		args = append(args, f.Name, f.Value)
 	}
-	if al.Fired {
+	if al.State == notify.Fired {
 		a.log.Warn("alert fired", args...)
 	} else {
 		a.log.Info("alert resolved", args...)
