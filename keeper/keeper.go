@@ -43,6 +43,8 @@ type Keeper struct {
 	resumedAt nodeos.Slot
 	// watermark is the last watermark written under the current term.
 	watermark Block
+	// watermarkFailing reports a streak of failed watermark writes, logged once.
+	watermarkFailing bool
 
 	lastProduced   Block
 	lastProducedAt time.Time

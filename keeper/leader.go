@@ -66,8 +66,15 @@ func (k *Keeper) updateWatermark(ctx context.Context) {
 	cctx, cancel := context.WithTimeout(ctx, k.cfg.CallTimeout)
 	defer cancel()
 	if err := k.term.SetWatermark(cctx, wm); err != nil {
-		k.log.Warn("cannot update the watermark", "block", wm.Num, "error", err)
+		if !k.watermarkFailing {
+			k.log.Warn("cannot update the watermark; retrying every tick", "block", wm.Num, "error", err)
+			k.watermarkFailing = true
+		}
 		return
+	}
+	if k.watermarkFailing {
+		k.log.Info("watermark updated again", "block", wm.Num)
+		k.watermarkFailing = false
 	}
 	k.watermark = wm
 }

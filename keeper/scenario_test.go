@@ -204,6 +204,13 @@ func TestScenarioMaintenanceStopsFailover(t *testing.T) {
 	c := steadyCluster(t, lock)
 	lock.setMaintenance(true)
 	c.waitFor("B in maintenance", 2, func() bool { return c.agents["b"].k.Status().State == Maintenance })
+	// Even in maintenance, a standby found producing without the lock is paused.
+	bnode := c.net.Node("b")
+	resumeByHand(t, bnode.URL)
+	c.waitFor("B paused again in maintenance", 1, func() bool { return bnode.Paused() })
+	c.waitFor("B's unpaused-without-lock alert", 1, func() bool {
+		return c.agents["b"].alerts.fired(alertUnpausedWithoutLock)
+	})
 	c.net.Node("a").Kill()
 	c.waitTurns(8)
 	if got := lock.acquisitions(); !slices.Equal(got, []string{"a"}) {

@@ -12,19 +12,21 @@ import (
 // standby is the tick of a node that does not hold the lock: keep nodeos paused, watch for
 // the evidence that admits this node, and contend when it holds.
 func (k *Keeper) standby(ctx context.Context) {
+	// A node producing without the lock is paused even in maintenance mode: maintenance stops
+	// failover, never the rule that keeps two nodes from producing.
+	if k.obs.pausedKnown && !k.obs.paused {
+		k.pauseUnheld(ctx, k.state.String())
+		return
+	}
+	if k.obs.pausedKnown && k.obs.paused {
+		k.alerts.clear(k.deps.Now(), alertUnpausedWithoutLock)
+	}
 	if k.lock.Maintenance {
 		k.transition(Maintenance, "maintenance flag set: "+nonEmpty(k.lock.MaintenanceReason, "no reason given"))
 		return
 	}
 	if k.state == Maintenance {
 		k.transition(Standby, "maintenance flag cleared")
-	}
-	if k.obs.pausedKnown && !k.obs.paused {
-		k.pauseUnheld(ctx, "standby")
-		return
-	}
-	if k.obs.pausedKnown && k.obs.paused {
-		k.alerts.clear(k.deps.Now(), alertUnpausedWithoutLock)
 	}
 	if !k.lockSeen {
 		return
