@@ -92,8 +92,11 @@ type LockView struct {
 	// Maintenance is the operator's maintenance flag.
 	Maintenance       bool
 	MaintenanceReason string
-	// SwitchoverTo, when set, asks the holder to hand production to that node.
+	// SwitchoverTo, when set, asks the holder to hand production to that node; SwitchoverAt
+	// is when the operator asked. A request older than MaxSwitchoverAge is ignored, so one
+	// left behind by a killed command cannot move production later.
 	SwitchoverTo string
+	SwitchoverAt time.Time
 	// Err is the last error of the watch, nil when the view is fresh.
 	Err error
 }

@@ -111,7 +111,7 @@ func (l *electionLock) Watch(ctx context.Context) <-chan LockView {
 					return
 				}
 			}
-			update(4, func(v *LockView) { v.SwitchoverTo = req.To })
+			update(4, func(v *LockView) { v.SwitchoverTo, v.SwitchoverAt = req.To, req.At })
 		})
 	}()
 	go func() {

@@ -29,8 +29,11 @@ type Keeper struct {
 	stateReason string
 	transitions uint64
 
-	obs  observation
-	lock LockView
+	obs observation
+	// healthy and problems are health()'s verdict on this tick's observation.
+	healthy  bool
+	problems []string
+	lock     LockView
 	// lockSeen reports whether the watch has delivered a view yet.
 	lockSeen bool
 	// lockFreeSince is the head slot at which this node first saw the lock free.
@@ -76,6 +79,7 @@ func New(cfg Config, deps Deps) (*Keeper, error) {
 	k := &Keeper{cfg: cfg, deps: deps, log: log, state: Starting}
 	k.alerts = alerts{sink: deps.Alerts, firing: map[string]notify.Alert{}, node: cfg.Node, role: string(cfg.Role), producer: cfg.Producer}
 	k.stateSince = deps.Now()
+	k.healthy, k.problems = k.health()
 	k.publish(k.stateSince)
 	return k, nil
 }
@@ -130,6 +134,7 @@ func (k *Keeper) Run(ctx context.Context) error {
 func (k *Keeper) tick(ctx context.Context) {
 	now := k.deps.Now()
 	k.observe(ctx, now)
+	k.healthy, k.problems = k.health()
 	switch k.state {
 	case Starting:
 		k.start(ctx)

@@ -23,10 +23,10 @@ func (k *Keeper) lead(ctx context.Context) {
 	if k.lock.Maintenance {
 		return // no automatic action; fencing on loss still applies
 	}
-	if healthy, problems := k.health(); !healthy {
+	if !k.healthy {
 		k.alerts.raise(k.deps.Now(), alertHolderUnhealthy, notify.Critical,
-			"lock holder's nodeos unhealthy, resigning: "+strings.Join(problems, "; "), k.figures())
-		k.resign(ctx, "nodeos unhealthy: "+strings.Join(problems, "; "), nil)
+			"lock holder's nodeos unhealthy, resigning: "+strings.Join(k.problems, "; "), k.figures())
+		k.resign(ctx, "nodeos unhealthy: "+strings.Join(k.problems, "; "), nil)
 		return
 	}
 	if n := k.missedTurns(k.resumedAt, 1); n > 0 {
@@ -45,9 +45,14 @@ func (k *Keeper) lead(ctx context.Context) {
 		k.alerts.clear(k.deps.Now(), alertHolderPaused)
 	}
 	if to := k.lock.SwitchoverTo; to != "" && to != k.cfg.Node {
-		k.switchover(ctx, to)
+		if age := k.deps.Now().Sub(k.lock.SwitchoverAt); age < MaxSwitchoverAge {
+			k.switchover(ctx, to)
+		}
 	}
 }
+
+// MaxSwitchoverAge is how long a switchover request stays valid after the operator made it.
+const MaxSwitchoverAge = 10 * time.Minute
 
 // updateWatermark writes our producer's newest block into the lock's value when it moved.
 func (k *Keeper) updateWatermark(ctx context.Context) {

@@ -15,6 +15,7 @@ type memLock struct {
 	rec      LockRecord
 	maint    bool
 	switchTo string
+	switchAt time.Time
 	watchers []chan LockView
 	acquires []string // nodes, in acquisition order
 	ttl      time.Duration
@@ -65,7 +66,7 @@ func (l *memLock) Watch(ctx context.Context) <-chan LockView {
 }
 
 func (l *memLock) viewLocked() LockView {
-	return LockView{Held: l.held != nil, Record: l.rec, Maintenance: l.maint, SwitchoverTo: l.switchTo}
+	return LockView{Held: l.held != nil, Record: l.rec, Maintenance: l.maint, SwitchoverTo: l.switchTo, SwitchoverAt: l.switchAt}
 }
 
 // notifyLocked delivers the latest view to every watcher, replacing an undelivered one.
@@ -102,7 +103,7 @@ func (l *memLock) setMaintenance(on bool) {
 func (l *memLock) requestSwitchover(to string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.switchTo = to
+	l.switchTo, l.switchAt = to, time.Now()
 	l.notifyLocked()
 }
 

@@ -44,7 +44,6 @@ func (k *Keeper) producing() bool {
 // publish stores the snapshot and hands it to every sink.
 func (k *Keeper) publish(now time.Time) {
 	o := &k.obs
-	healthy, problems := k.health()
 	s := &Status{
 		Node: k.cfg.Node, Role: k.cfg.Role, Producer: k.cfg.Producer, Time: now,
 		State: k.state, StateSince: k.stateSince, StateReason: k.stateReason, Transitions: k.transitions,
@@ -54,7 +53,7 @@ func (k *Keeper) publish(now time.Time) {
 		Peers: o.peers, PeersKnown: o.peersKnown, Paused: o.paused, PausedKnown: o.pausedKnown,
 		InSchedule: o.schedKnown && o.sched.Contains(k.cfg.Producer), ScheduleVersion: o.sched.Version,
 		LastOurBlock: o.lastOur, LastProduced: k.lastProduced, LastProducedAt: k.lastProducedAt,
-		Producing: k.producing(), Healthy: healthy, HealthProblems: problems,
+		Producing: k.producing(), Healthy: k.healthy, HealthProblems: k.problems,
 		LockHeld: k.term != nil, LockHolder: k.lockHolder(), Watermark: k.lock.Record.Watermark,
 		Maintenance: k.lock.Maintenance, Failovers: k.failovers, Firing: k.alerts.keys(),
 	}

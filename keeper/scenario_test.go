@@ -193,6 +193,15 @@ func TestScenarioPlannedSwitchover(t *testing.T) {
 	if n := c.missedSince(from); n != 0 {
 		t.Fatalf("missed %d turns across two switchovers, want 0\n%s", n, c.describe())
 	}
+	// A request left behind long ago never moves production.
+	lock.mu.Lock()
+	lock.switchTo, lock.switchAt = "b", time.Now().Add(-MaxSwitchoverAge-time.Minute)
+	lock.notifyLocked()
+	lock.mu.Unlock()
+	c.waitTurns(2)
+	if st := c.agents["a"].k.Status(); st.State != Leader {
+		t.Fatalf("a stale switchover request moved production: A is %s", st.State)
+	}
 	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b", "a"}) {
 		t.Fatalf("acquisitions = %v, want [a b a]", got)
 	}

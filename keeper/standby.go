@@ -49,12 +49,11 @@ func (k *Keeper) standby(ctx context.Context) {
 
 // evidence gathers the admission rule's inputs from this tick's observation and the lock.
 func (k *Keeper) evidence() Evidence {
-	healthy, _ := k.health()
 	return Evidence{
 		Node:            k.cfg.Node,
 		Role:            k.cfg.Role,
 		Delay:           k.cfg.delay(),
-		Healthy:         healthy && k.obs.reachable,
+		Healthy:         k.healthy && k.obs.reachable,
 		Maintenance:     k.lock.Maintenance,
 		LockHeld:        k.lock.Held,
 		Record:          k.lock.Record,

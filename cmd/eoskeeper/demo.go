@@ -218,8 +218,9 @@ func (c *DemoCommand) table(agents []*demoAgent) {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "NODE\tROLE\tSTATE\tHEAD\tLIB\tPAUSED\tHEALTHY\tLOCK HOLDER\tMISSED\tREASON")
-	sort.Slice(agents, func(i, j int) bool { return agents[i].name < agents[j].name })
-	for _, a := range agents {
+	sorted := append([]*demoAgent(nil), agents...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].name < sorted[j].name })
+	for _, a := range sorted {
 		s := a.k.Status()
 		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%t\t%t\t%s\t%d\t%s\n", s.Node, s.Role, s.State, s.Head, s.LIB,
 			s.Paused, s.Healthy, s.LockHolder, s.MissedTurns, clip(s.StateReason, 60))
