@@ -39,7 +39,8 @@ type Config struct {
 	Producer string
 	// Prefix is the KV prefix. Optional, defaults to DefaultPrefix. The lock
 	// key is <Prefix>/<Producer>/leader, the maintenance flag
-	// <Prefix>/<Producer>/maintenance.
+	// <Prefix>/<Producer>/maintenance, the hand-off request
+	// <Prefix>/<Producer>/switchover.
 	Prefix string
 	// Node names this agent in records and session names. Required.
 	Node string

@@ -17,7 +17,9 @@
 // node) and, after a planned switchover, a Handoff naming the target. The
 // record stays in the key after release. A value without the marker is
 // never overwritten (ErrForeignValue). The maintenance flag lives at
-// <prefix>/<producer>/maintenance.
+// <prefix>/<producer>/maintenance and an operator's hand-off request at
+// <prefix>/<producer>/switchover; WatchMaintenance and WatchHandoffRequest
+// follow them with blocking queries.
 //
 // # Sessions
 //

@@ -18,6 +18,7 @@ type Election struct {
 	log            hclog.Logger
 	key            string
 	maintenanceKey string
+	handoffKey     string
 }
 
 // New validates cfg, fills in its defaults and returns the election.
@@ -32,6 +33,7 @@ func New(cfg Config) (*Election, error) {
 		log:            cfg.Logger.Named("election"),
 		key:            base + "/leader",
 		maintenanceKey: base + "/maintenance",
+		handoffKey:     base + "/switchover",
 	}, nil
 }
 

@@ -234,6 +234,42 @@ func TestElection(t *testing.T) {
 		}
 	})
 
+	t.Run("maintenance and hand-off request watches", func(t *testing.T) {
+		a := newElection(t, fastConfig(client, "flags", "a"))
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		maint := a.WatchMaintenance(ctx)
+		reqs := a.WatchHandoffRequest(ctx)
+		waitState(t, maint, "maintenance off at start", func(u MaintenanceUpdate) bool { return u.Err == nil && !u.State.On })
+		waitState(t, reqs, "no request at start", func(u HandoffRequestUpdate) bool { return u.Err == nil && u.Request.To == "" })
+
+		if err := a.SetMaintenance(ctx, true, "upgrade", "ops"); err != nil {
+			t.Fatal(err)
+		}
+		waitState(t, maint, "maintenance on", func(u MaintenanceUpdate) bool { return u.State.On && u.State.Reason == "upgrade" })
+		if err := a.RequestHandoff(ctx, "b", "ops"); err != nil {
+			t.Fatal(err)
+		}
+		got := waitState(t, reqs, "request to b", func(u HandoffRequestUpdate) bool { return u.Request.To == "b" })
+		if got.Request.By != "ops" || time.Since(got.Request.At) > time.Minute {
+			t.Fatalf("request = %+v, want by ops, made just now", got.Request)
+		}
+		if err := a.CancelHandoffRequest(ctx); err != nil {
+			t.Fatal(err)
+		}
+		waitState(t, reqs, "request cancelled", func(u HandoffRequestUpdate) bool { return u.Err == nil && u.Request.To == "" })
+
+		if _, err := client.KV().Put(&api.KVPair{Key: a.HandoffRequestKey(), Value: []byte(`{"to":"c"}`)}, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitState(t, reqs, "a foreign request value reported", func(u HandoffRequestUpdate) bool {
+			return errors.Is(u.Err, ErrForeignValue) && u.Request.To == ""
+		})
+		if err := a.RequestHandoff(ctx, "", "ops"); err == nil {
+			t.Fatal("RequestHandoff without a target succeeded")
+		}
+	})
+
 	t.Run("lock-delay after session destroy", func(t *testing.T) {
 		a := newElection(t, fastConfig(client, "delay", "a"))
 		b := newElection(t, fastConfig(client, "delay", "b"))
@@ -272,10 +308,10 @@ func contextWithTimeout(t testing.TB, d time.Duration) context.Context {
 }
 
 // waitState reads ch until ok accepts a state, for at most 10s.
-func waitState(t testing.TB, ch <-chan LeaderState, what string, ok func(LeaderState) bool) LeaderState {
+func waitState[T any](t testing.TB, ch <-chan T, what string, ok func(T) bool) T {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
-	var last LeaderState
+	var last T
 	for {
 		select {
 		case s, open := <-ch:

@@ -55,6 +55,40 @@ func (e *Election) Maintenance(ctx context.Context) (MaintenanceState, error) {
 	if err != nil {
 		return MaintenanceState{}, fmt.Errorf("election: maintenance %s: %w", e.maintenanceKey, err)
 	}
+	return e.decodeMaintenance(pair)
+}
+
+// MaintenanceUpdate is one observation of the maintenance flag sent by WatchMaintenance.
+type MaintenanceUpdate struct {
+	State MaintenanceState
+	// Err is set when the last query failed (State then repeats the last good one) or the
+	// value is not a maintenance record.
+	Err error
+}
+
+// WatchMaintenance follows the maintenance flag with Consul blocking queries and sends each
+// change, starting with the current state, on a channel that keeps only the latest one. The
+// channel closes after ctx ends.
+func (e *Election) WatchMaintenance(ctx context.Context) <-chan MaintenanceUpdate {
+	ch := make(chan MaintenanceUpdate, 1)
+	go func() {
+		defer close(ch)
+		var last MaintenanceUpdate
+		e.watchKey(ctx, e.maintenanceKey, func(pair *api.KVPair, _ uint64, err error) {
+			if err != nil {
+				last.Err = fmt.Errorf("election: watch %s: %w", e.maintenanceKey, err)
+			} else if st, err := e.decodeMaintenance(pair); err != nil {
+				last.Err = err
+			} else {
+				last = MaintenanceUpdate{State: st}
+			}
+			publishLatest(ch, last)
+		})
+	}()
+	return ch
+}
+
+func (e *Election) decodeMaintenance(pair *api.KVPair) (MaintenanceState, error) {
 	if pair == nil {
 		return MaintenanceState{}, nil
 	}

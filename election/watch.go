@@ -3,14 +3,9 @@ package election
 import (
 	"context"
 	"fmt"
-	"time"
 
-	"github.com/cenkalti/backoff/v4"
 	"github.com/hashicorp/consul/api"
 )
-
-// watchWait is the blocking-query wait of Watch; Consul adds up to 1/16.
-const watchWait = 5 * time.Minute
 
 // LeaderState is one observation of the lock key sent by Watch.
 type LeaderState struct {
@@ -44,42 +39,15 @@ func (e *Election) Watch(ctx context.Context) <-chan LeaderState {
 
 func (e *Election) watch(ctx context.Context, ch chan LeaderState) {
 	defer close(ch)
-	bo := backoff.NewExponentialBackOff(
-		backoff.WithInitialInterval(100*time.Millisecond),
-		backoff.WithMaxInterval(5*time.Second),
-		backoff.WithMaxElapsedTime(0),
-	)
 	var last LeaderState
-	var index uint64
-	first := true
-	for ctx.Err() == nil {
-		q := &api.QueryOptions{WaitIndex: index, WaitTime: watchWait}
-		pair, meta, err := e.cfg.Client.KV().Get(e.key, q.WithContext(ctx))
+	e.watchKey(ctx, e.key, func(pair *api.KVPair, index uint64, err error) {
 		if err != nil {
-			if ctx.Err() != nil {
-				return
-			}
 			last.Err = fmt.Errorf("election: watch %s: %w", e.key, err)
-			publish(ch, last)
-			delay := bo.NextBackOff()
-			timer := time.NewTimer(delay)
-			select {
-			case <-ctx.Done():
-			case <-timer.C:
-			}
-			timer.Stop()
-			continue
+		} else {
+			last = stateOf(e.key, pair, index)
 		}
-		bo.Reset()
-		prev := index
-		index = nextIndex(index, meta.LastIndex)
-		if !first && index == prev && last.Err == nil {
-			continue // the wait ended without a change
-		}
-		first = false
-		last = stateOf(e.key, pair, index)
-		publish(ch, last)
-	}
+		publishLatest(ch, last)
+	})
 }
 
 // stateOf turns a read of the lock key into a LeaderState.
@@ -96,19 +64,4 @@ func stateOf(key string, pair *api.KVPair, index uint64) LeaderState {
 	}
 	s.Record = rec
 	return s
-}
-
-// publish replaces any unread state in ch with s. Only the watch goroutine
-// sends, so after draining there is room.
-func publish(ch chan LeaderState, s LeaderState) {
-	select {
-	case ch <- s:
-		return
-	default:
-	}
-	select {
-	case <-ch:
-	default:
-	}
-	ch <- s
 }

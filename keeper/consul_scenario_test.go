@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"testing"
 	"time"
@@ -97,7 +96,7 @@ func (cc *consulCluster) startConsulAgent(name string, role Role, mod ...func(*C
 			cc.t.Fatalf("election.New(%s): %v", name, err)
 		}
 		cc.elections[name] = e
-		lock = ElectionLock(e, client)
+		lock = ElectionLock(e)
 	}
 	return cc.startAgentWithLock(name, role, lock, append(slices.Clone(cc.mod), mod...)...)
 }
@@ -376,20 +375,14 @@ func TestConsulScenarioMaintenanceAndSwitchover(t *testing.T) {
 
 	// The request goes in right after our turn, as an operator watching the schedule would.
 	cc.turns(1)
-	req, err := json.Marshal(SwitchoverRequest{To: "b", By: "test", At: time.Now().UTC()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	kv := cc.consul.Client().KV()
-	key := SwitchoverKey(e)
 	start := time.Now()
-	if _, err := kv.Put(&api.KVPair{Key: key, Value: req}, (&api.WriteOptions{}).WithContext(ctx)); err != nil {
-		t.Fatalf("writing the switchover request: %v", err)
+	if err := e.RequestHandoff(ctx, "b", "test"); err != nil {
+		t.Fatalf("requesting the switchover: %v", err)
 	}
 	cc.waitUntil("B leading", 4, func() bool { return cc.agents["b"].k.Status().State == Leader })
 	took := time.Since(start)
-	if _, err := kv.Delete(key, (&api.WriteOptions{}).WithContext(ctx)); err != nil {
-		t.Fatalf("deleting the switchover request: %v", err)
+	if err := e.CancelHandoffRequest(ctx); err != nil {
+		t.Fatalf("cancelling the switchover request: %v", err)
 	}
 	cc.turns(2)
 	missed := cc.missedSince(from)
@@ -405,7 +398,7 @@ func TestConsulScenarioMaintenanceAndSwitchover(t *testing.T) {
 	if rec, held := cc.holder("a"); !held || rec.Node != "b" {
 		t.Fatalf("lock: holder %q held %t, want b holding", rec.Node, held)
 	}
-	if pair, _, err := kv.Get(key, (&api.QueryOptions{}).WithContext(ctx)); err != nil || pair != nil {
+	if pair, _, err := cc.consul.Client().KV().Get(e.HandoffRequestKey(), (&api.QueryOptions{}).WithContext(ctx)); err != nil || pair != nil {
 		t.Fatalf("switchover request still present (%v) or unreadable: %v", pair != nil, err)
 	}
 	cc.assertNoDoubleProduction()

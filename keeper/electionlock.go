@@ -2,39 +2,23 @@ package keeper
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"path"
 	"sync"
 	"time"
-
-	"github.com/cenkalti/backoff/v4"
-	"github.com/hashicorp/consul/api"
 
 	"github.com/eoskeeper/eoskeeper/election"
 )
 
-// SwitchoverRequest is the operator's request, stored beside the lock, that the holder hand
-// production to another node between our producer's turns.
-type SwitchoverRequest struct {
-	To string    `json:"to"`
-	By string    `json:"by,omitempty"`
-	At time.Time `json:"at"`
-}
-
-// SwitchoverKey returns the Consul key of the switchover request for an election.
-func SwitchoverKey(e *election.Election) string { return path.Dir(e.Key()) + "/switchover" }
-
-// ElectionLock adapts a Consul election to the keeper's Lock. client must be the Consul client
-// the election uses; it also watches the maintenance flag and the switchover request.
-func ElectionLock(e *election.Election, client *api.Client) Lock {
-	return &electionLock{e: e, kv: client.KV()}
+// ElectionLock adapts a Consul election to the keeper's Lock: the lock key, the maintenance
+// flag and the operator's hand-off request, all followed by the election's blocking-query
+// watches.
+func ElectionLock(e *election.Election) Lock {
+	return &electionLock{e: e}
 }
 
 type electionLock struct {
-	e  *election.Election
-	kv *api.KV
+	e *election.Election
 }
 
 func (l *electionLock) Acquire(ctx context.Context, rec LockRecord) (Term, error) {
@@ -52,21 +36,27 @@ func (l *electionLock) Acquire(ctx context.Context, rec LockRecord) (Term, error
 	return electionTerm{t}, nil
 }
 
-// Watch merges three Consul blocking-query watches (lock key, maintenance flag, switchover
-// request) into one channel that keeps only the latest view. All goroutines end with ctx.
+// Watch merges the election's three watches (lock key, maintenance flag, hand-off request)
+// into one channel that keeps only the latest view; the first view goes out once all three
+// have answered successfully, so a flag is never taken as off because its read failed. A
+// failed read keeps the last good values and sets Err. All goroutines end with ctx, and the
+// channel then closes.
 func (l *electionLock) Watch(ctx context.Context) <-chan LockView {
 	out := make(chan LockView, 1)
 	var (
 		mu    sync.Mutex
 		view  LockView
-		ready int // bit per watch that has delivered; the view goes out once all three have
+		ready int // a bit per watch that has reported
 		wg    sync.WaitGroup
 	)
-	update := func(bit int, f func(*LockView)) {
+	update := func(bit int, err error, f func(*LockView)) {
 		mu.Lock()
 		defer mu.Unlock()
-		f(&view)
-		ready |= bit
+		view.Err = err
+		if err == nil {
+			f(&view)
+			ready |= bit
+		}
 		if ready != 7 {
 			return
 		}
@@ -76,81 +66,33 @@ func (l *electionLock) Watch(ctx context.Context) <-chan LockView {
 		}
 		out <- view
 	}
-	wg.Add(3)
-	go func() {
-		defer wg.Done()
+	follow := func(f func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f()
+		}()
+	}
+	follow(func() {
 		for s := range l.e.Watch(ctx) {
-			update(1, func(v *LockView) {
-				v.Err = s.Err
-				if s.Err == nil {
-					v.Held, v.Record = s.Held, fromRecord(s.Record)
-				}
-			})
+			update(1, s.Err, func(v *LockView) { v.Held, v.Record = s.Held, fromRecord(s.Record) })
 		}
-	}()
-	go func() {
-		defer wg.Done()
-		l.watchKey(ctx, l.e.MaintenanceKey(), func(pair *api.KVPair) {
-			m, err := l.e.Maintenance(ctx)
-			update(2, func(v *LockView) {
-				if err != nil {
-					v.Err = err
-					return
-				}
-				v.Maintenance, v.MaintenanceReason = m.On, m.Reason
-			})
-		})
-	}()
-	go func() {
-		defer wg.Done()
-		l.watchKey(ctx, SwitchoverKey(l.e), func(pair *api.KVPair) {
-			var req SwitchoverRequest
-			if pair != nil {
-				if err := json.Unmarshal(pair.Value, &req); err != nil {
-					update(4, func(v *LockView) { v.Err = fmt.Errorf("switchover request %s: %w", pair.Key, err) })
-					return
-				}
-			}
-			update(4, func(v *LockView) { v.SwitchoverTo, v.SwitchoverAt = req.To, req.At })
-		})
-	}()
+	})
+	follow(func() {
+		for m := range l.e.WatchMaintenance(ctx) {
+			update(2, m.Err, func(v *LockView) { v.Maintenance, v.MaintenanceReason = m.State.On, m.State.Reason })
+		}
+	})
+	follow(func() {
+		for r := range l.e.WatchHandoffRequest(ctx) {
+			update(4, r.Err, func(v *LockView) { v.SwitchoverTo, v.SwitchoverAt = r.Request.To, r.Request.At })
+		}
+	})
 	go func() {
 		wg.Wait()
 		close(out)
 	}()
 	return out
-}
-
-// watchKey calls f with the key's value (nil when absent) at start and after every change,
-// using Consul blocking queries, until ctx ends.
-func (l *electionLock) watchKey(ctx context.Context, key string, f func(*api.KVPair)) {
-	bo := backoff.NewExponentialBackOff(backoff.WithInitialInterval(100*time.Millisecond),
-		backoff.WithMaxInterval(5*time.Second), backoff.WithMaxElapsedTime(0))
-	var index uint64
-	first := true
-	for ctx.Err() == nil {
-		q := (&api.QueryOptions{WaitIndex: index, WaitTime: 5 * time.Minute}).WithContext(ctx)
-		pair, meta, err := l.kv.Get(key, q)
-		if err != nil {
-			t := time.NewTimer(bo.NextBackOff())
-			select {
-			case <-ctx.Done():
-			case <-t.C:
-			}
-			t.Stop()
-			continue
-		}
-		bo.Reset()
-		prev := index
-		index = meta.LastIndex
-		if index < prev {
-			index = 0 // the index went backwards: start over, as Consul's docs say
-		}
-		if first || index != prev {
-			first = false
-			f(pair)
-		}
-	}
 }
 
 type electionTerm struct{ t *election.Term }

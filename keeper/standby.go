@@ -130,8 +130,8 @@ func (k *Keeper) resumeConfirmed(ctx context.Context) error {
 // lockChanged records a new view of the lock from the watch.
 func (k *Keeper) lockChanged(v LockView) {
 	if v.Err != nil {
+		// The view keeps the last good values; acquiring is atomic in Consul anyway.
 		k.log.Debug("lock watch error", "error", v.Err)
-		return
 	}
 	old, seen := k.lock, k.lockSeen
 	k.lock, k.lockSeen = v, true

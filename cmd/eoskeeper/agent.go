@@ -152,7 +152,7 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 		if err != nil {
 			return err
 		}
-		lock = keeper.ElectionLock(el, consul)
+		lock = keeper.ElectionLock(el)
 	}
 
 	deps := keeper.Deps{

@@ -22,7 +22,8 @@ import (
 )
 
 // TestAgentEndToEnd runs two agents (A and B) from keeper.hcl files against a real Consul and
-// a simulated nodeos network: A produces; the status, pause and resume commands work; A's
+// a simulated nodeos network: A produces; the status, pause, resume and switchover commands
+// work (a switchover there and back misses no turn); A's
 // nodeos dies and B takes over after its two missed turns, with no double production. The
 // session is bound to the nodeos health check, so A's dead nodeos also invalidates A's session
 // and arms the lock-delay, which the accelerated chain must outlast (4 s < 2 turns here).
@@ -116,6 +117,30 @@ logging {
 		t.Fatalf("resume: %s", ui.ErrorWriter.String())
 	}
 	waitStatus(t, listen["b"], 10*time.Second, func(s keeper.Status) bool { return s.State == keeper.Standby })
+
+	// A planned switchover there and back loses no turn.
+	before := net.Slot()
+	for _, to := range []string{"b", "a"} {
+		// The target must have published itself as a healthy standby (every 5 s) first.
+		waitFor(t, 20*time.Second, "switchover to "+to+" accepted", func() bool {
+			ui.OutputWriter.Reset()
+			ui.ErrorWriter.Reset()
+			code := (&SwitchoverCommand{UI: ui}).Run([]string{"-config", paths["a"], "-to", to, "-timeout", "60s"})
+			if code != 0 && !strings.Contains(ui.ErrorWriter.String(), "is not a healthy paused standby") {
+				t.Fatalf("switchover to %s: %s", to, ui.ErrorWriter.String())
+			}
+			return code == 0
+		})
+		if !strings.Contains(ui.OutputWriter.String(), "switchover done: "+to+" produces") {
+			t.Fatalf("switchover to %s printed %q", to, ui.OutputWriter.String())
+		}
+		waitStatus(t, listen[to], 10*time.Second, func(s keeper.Status) bool { return s.State == keeper.Leader })
+	}
+	for _, turn := range net.Missed() {
+		if turn.First >= before {
+			t.Fatalf("turn %v missed across two planned switchovers", turn)
+		}
+	}
 
 	killed := net.Slot()
 	net.Node("a").Kill()

@@ -129,7 +129,7 @@ func (c *DemoCommand) run(ctx context.Context, interval time.Duration, producers
 		cfg.Producer, cfg.Node, cfg.Role = net.Ours(), name, r
 		cfg.PollInterval, cfg.BlockInterval = 2*interval, interval
 		cfg.CallTimeout, cfg.Logger = time.Second, logger.Named(name)
-		k, err := keeper.New(cfg, keeper.Deps{Node: keeper.NodeosNode(nc, nodeos.PeerCountConfig{}), Lock: keeper.ElectionLock(el, client)})
+		k, err := keeper.New(cfg, keeper.Deps{Node: keeper.NodeosNode(nc, nodeos.PeerCountConfig{}), Lock: keeper.ElectionLock(el)})
 		if err != nil {
 			return err
 		}

@@ -281,7 +281,8 @@ func (o *operator) switchover(ui cli.Ui, to string, timeout time.Duration) error
 	case !target.Role.Producer():
 		return fmt.Errorf("%s has role %s and never produces", to, target.Role)
 	case target.State != keeper.Standby || !target.Healthy || !target.Paused:
-		return fmt.Errorf("%s is not a healthy paused standby (state %s, healthy %t, paused %t)", to, target.State, target.Healthy, target.Paused)
+		return fmt.Errorf("%s is not a healthy paused standby (state %s, healthy %t %v, paused %t, as published %s ago)", to,
+			target.State, target.Healthy, target.HealthProblems, target.Paused, time.Since(target.Time).Round(time.Second))
 	}
 	rec, held, err := o.el.Leader(ctx)
 	if err != nil {
@@ -293,15 +294,16 @@ func (o *operator) switchover(ui cli.Ui, to string, timeout time.Duration) error
 	if rec.Node == to {
 		return fmt.Errorf("%s already holds the lock", to)
 	}
-	key := keeper.SwitchoverKey(o.el)
-	req, _ := json.Marshal(keeper.SwitchoverRequest{To: to, By: os.Getenv("USER"), At: time.Now().UTC()})
-	if _, err := o.consul.KV().Put(&api.KVPair{Key: key, Value: req}, (&api.WriteOptions{}).WithContext(ctx)); err != nil {
-		return fmt.Errorf("write switchover request: %w", err)
+	by := os.Getenv("USER")
+	if err := o.el.RequestHandoff(ctx, to, by); err != nil {
+		return err
 	}
 	defer func() {
 		dctx, dcancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer dcancel()
-		_, _ = o.consul.KV().Delete(key, (&api.WriteOptions{}).WithContext(dctx))
+		if err := o.el.CancelHandoffRequest(dctx); err != nil {
+			ui.Warn("could not remove the switchover request (agents ignore it after 10 minutes): " + err.Error())
+		}
 	}()
 	ui.Output(fmt.Sprintf("asked %s to hand production to %s between our turns ...", rec.Node, to))
 	for {

@@ -94,7 +94,7 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		deps.Lock = keeper.ElectionLock(el, client)
+		deps.Lock = keeper.ElectionLock(el)
 	}
 
 	var wg sync.WaitGroup
