@@ -26,6 +26,17 @@ type Evidence struct {
 	// ProducedNewest reports that this node's own nodeos produced LastOurBlock (from its log,
 	// or, without a log, from the blocks that appeared while this node held the lock resumed).
 	ProducedNewest bool
+
+	// Demoted reports that this node gave the lock up for a fault of its own (unhealthy
+	// nodeos, a missed turn while producing, a failed resume) and nobody has held it since.
+	// A demoted node may contend only once our producer has missed more turns since the
+	// demotion than any role waits for (MaxDelay), so every other standby gets its chance
+	// first; the hand-off and last-producer shortcuts do not apply to it.
+	Demoted bool
+	// MissedSinceDemotion counts the missed turns that started after the demotion.
+	MissedSinceDemotion int
+	// MaxDelay is the largest priority delay of any role.
+	MaxDelay int
 }
 
 // Admission is the rule's verdict.
@@ -43,6 +54,9 @@ type Admission struct {
 //   - last producer: this node produced the watermark block and no newer block of ours is on
 //     chain, or it held the lock last and its own nodeos produced our newest block; and the
 //     record hands production to no other node. Resuming here cannot overlap another producer.
+//
+// A node that gave the lock up for a fault of its own is demoted until another node holds the
+// lock: see Evidence.Demoted.
 func Admit(e Evidence) Admission {
 	switch {
 	case !e.Role.Producer():
@@ -57,6 +71,12 @@ func Admit(e Evidence) Admission {
 		return Admission{Why: "nodeos not confirmed paused"}
 	case e.Delay < 1:
 		return Admission{Why: "no priority delay configured"}
+	}
+	if e.Demoted {
+		if e.MissedSinceDemotion > e.MaxDelay {
+			return Admission{Contend: true, Why: fmt.Sprintf("our producer missed %d turns since this node gave up the lock, more than any role waits for", e.MissedSinceDemotion)}
+		}
+		return Admission{Why: fmt.Sprintf("this node gave up the lock for a fault; waiting for more than %d missed turns (%d so far)", e.MaxDelay, e.MissedSinceDemotion)}
 	}
 	if h := e.Record.Handoff; h != nil && h.To == e.Node && e.LastOurBlock.Num <= h.Watermark.Num {
 		return Admission{Contend: true, Why: fmt.Sprintf("hand-off to %s at block %d", h.To, h.Watermark.Num)}

@@ -59,6 +59,18 @@ func TestAdmit(t *testing.T) {
 			e.Record.Watermark.Node = "a"
 			e.LastOurBlock = Block{Num: 105}
 		}), false, "missed 0"},
+		{"demoted node ignores its evidence", base(func(e *Evidence) {
+			e.Node, e.Role, e.Delay, e.MissedTurns = "a", RoleA, 1, 3
+			e.Demoted, e.MaxDelay, e.MissedSinceDemotion = true, 6, 3
+		}), false, "gave up the lock for a fault"},
+		{"demoted node ignores the last-producer rule", base(func(e *Evidence) {
+			e.Node, e.Role, e.Delay, e.Record.Node, e.ProducedNewest = "a", RoleA, 1, "a", true
+			e.Demoted, e.MaxDelay = true, 6
+		}), false, "gave up the lock for a fault"},
+		{"demoted node after more turns than any role waits", base(func(e *Evidence) {
+			e.Node, e.Role, e.Delay, e.MissedTurns = "a", RoleA, 1, 7
+			e.Demoted, e.MaxDelay, e.MissedSinceDemotion = true, 6, 7
+		}), true, "since this node gave up the lock"},
 		{"watermark of another node", base(func(e *Evidence) { e.Record.Watermark.Node = "c" }), false, "missed 0"},
 		{"empty watermark", base(func(e *Evidence) { e.Node, e.Record.Watermark = "a", Block{Node: "a"} }), false, "missed 0"},
 	}

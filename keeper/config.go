@@ -143,3 +143,12 @@ func (c Config) Validate() error {
 
 // delay returns the role's priority delay in missed turns.
 func (c Config) delay() int { return c.PriorityDelays[c.Role] }
+
+// maxDelay returns the largest priority delay of any role.
+func (c Config) maxDelay() int {
+	m := 0
+	for _, d := range c.PriorityDelays {
+		m = max(m, d)
+	}
+	return m
+}

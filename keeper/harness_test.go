@@ -124,6 +124,19 @@ func (a *agent) crash() {
 type switchNode struct {
 	Node
 	dead atomic.Bool
+	// keyless makes Resume succeed and Paused answer false without nodeos producing, like a
+	// nodeos whose signature-provider lacks the producer key ("Not producing block because I
+	// don't have any private keys ...").
+	keyless atomic.Bool
+	// fakeResumed is set by a Resume while keyless, and cleared by Pause.
+	fakeResumed atomic.Bool
+}
+
+func (s *switchNode) Paused(ctx context.Context) (bool, error) {
+	if s.fakeResumed.Load() {
+		return false, nil
+	}
+	return s.Node.Paused(ctx)
 }
 
 var errAgentDead = errors.New("agent is dead")
@@ -132,12 +145,17 @@ func (s *switchNode) Pause(ctx context.Context) error {
 	if s.dead.Load() {
 		return errAgentDead
 	}
+	s.fakeResumed.Store(false)
 	return s.Node.Pause(ctx)
 }
 
 func (s *switchNode) Resume(ctx context.Context) error {
 	if s.dead.Load() {
 		return errAgentDead
+	}
+	if s.keyless.Load() {
+		s.fakeResumed.Store(true)
+		return nil
 	}
 	return s.Node.Resume(ctx)
 }

@@ -49,6 +49,10 @@ type Keeper struct {
 	// watermarkFailing reports a streak of failed watermark writes, logged once.
 	watermarkFailing bool
 
+	// demotedAt is the head slot at which this node gave the lock up for a fault of its own,
+	// 0 when it is not demoted (see Evidence.Demoted).
+	demotedAt nodeos.Slot
+
 	lastProduced   Block
 	lastProducedAt time.Time
 	failovers      uint64

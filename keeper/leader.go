@@ -26,12 +26,14 @@ func (k *Keeper) lead(ctx context.Context) {
 	if !k.healthy {
 		k.alerts.raise(k.deps.Now(), alertHolderUnhealthy, notify.Critical,
 			"lock holder's nodeos unhealthy, resigning: "+strings.Join(k.problems, "; "), k.figures())
+		k.demote()
 		k.resign(ctx, "nodeos unhealthy: "+strings.Join(k.problems, "; "), nil)
 		return
 	}
 	if n := k.missedTurns(k.resumedAt, 1); n > 0 {
 		k.alerts.raise(k.deps.Now(), alertHolderMissed, notify.Critical,
 			"our producer missed a turn while this node held the lock and was resumed; resigning", k.figures())
+		k.demote()
 		k.resign(ctx, "our producer missed a turn while this node was producing", nil)
 		return
 	}
@@ -123,6 +125,11 @@ func (k *Keeper) betweenTurns() bool {
 		return true
 	}
 	return next.First-o.headSlot > nodeos.Slot(k.cfg.HandoffSlots+k.cfg.MarginSlots)
+}
+
+// demote marks this node as having given the lock up for a fault of its own.
+func (k *Keeper) demote() {
+	k.demotedAt = max(k.obs.headSlot, 1)
 }
 
 // resign pauses nodeos, confirms it, and releases the lock (without a hand-off: the standbys

@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
@@ -265,6 +266,32 @@ func TestScenarioHolderAPIHangs(t *testing.T) {
 	}
 	if n := c.missedSince(from); n != 0 {
 		t.Fatalf("missed %d turns, want 0", n)
+	}
+	c.assertNoDoubleProduction()
+}
+
+func TestScenarioHolderNotProducingResignsAndStaysDemoted(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	c.waitTurns(1)
+	from := c.net.Slot()
+	// A's nodeos now answers as if resumed but signs nothing; the agent sees only the missed turn.
+	a := c.agents["a"]
+	a.client.keyless.Store(true)
+	a.client.fakeResumed.Store(true)
+	if err := a.client.Node.Pause(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.waitFor("B leading", 10, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitTurns(3)
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
+		t.Fatalf("acquisitions = %v, want [a b]: a node that resigned for missing a turn must not grab the lock back", got)
+	}
+	if !a.alerts.fired(alertHolderMissed) {
+		t.Fatal("A raised no holder-missed-turn alert")
+	}
+	if n := c.missedSince(from); n != 2 {
+		t.Fatalf("missed %d turns, want exactly 2 (B's delay)\n%s", n, c.describe())
 	}
 	c.assertNoDoubleProduction()
 }

@@ -49,7 +49,7 @@ func (k *Keeper) standby(ctx context.Context) {
 
 // evidence gathers the admission rule's inputs from this tick's observation and the lock.
 func (k *Keeper) evidence() Evidence {
-	return Evidence{
+	ev := Evidence{
 		Node:            k.cfg.Node,
 		Role:            k.cfg.Role,
 		Delay:           k.cfg.delay(),
@@ -62,6 +62,11 @@ func (k *Keeper) evidence() Evidence {
 		LastOurBlock:    k.obs.lastOur,
 		ProducedNewest:  k.lastProduced.Num > 0 && k.lastProduced.Num >= k.obs.lastOur.Num,
 	}
+	if k.demotedAt != 0 {
+		ev.Demoted, ev.MaxDelay = true, k.cfg.maxDelay()
+		ev.MissedSinceDemotion = k.missedTurns(k.demotedAt, ev.MaxDelay+1)
+	}
+	return ev
 }
 
 // acquire takes the lock and resumes nodeos under it. Nodeos is resumed only after the lock is
@@ -91,6 +96,7 @@ func (k *Keeper) acquire(ctx context.Context, adm Admission) {
 	if err := k.resumeConfirmed(ctx); err != nil {
 		k.log.Error("cannot resume nodeos under the lock; resigning", "error", err)
 		k.alerts.raise(k.deps.Now(), alertResumeFailed, notify.Critical, "acquired the lock but nodeos did not resume: "+err.Error(), k.figures())
+		k.demote()
 		k.resign(ctx, "resume failed", nil)
 		return
 	}
@@ -101,6 +107,7 @@ func (k *Keeper) acquire(ctx context.Context, adm Admission) {
 		k.alerts.event(k.deps.Now(), alertFailover, notify.Warning,
 			fmt.Sprintf("production moved from %s to %s: %s", prev.Node, k.cfg.Node, adm.Why), k.figures())
 	}
+	k.demotedAt = 0
 	k.transition(Leader, adm.Why)
 }
 
@@ -138,6 +145,9 @@ func (k *Keeper) lockChanged(v LockView) {
 	switch {
 	case v.Held:
 		k.lockFreeSince = 0
+		if v.Record.Node != k.cfg.Node {
+			k.demotedAt = 0 // another node took over: back to the normal rule
+		}
 	case !seen || old.Held:
 		k.lockFreeSince = k.obs.headSlot
 	}
