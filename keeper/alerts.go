@@ -29,6 +29,7 @@ const (
 	alertMaintenance         = "maintenance"
 	alertDoubleProduced      = "double_produced"
 	alertImplicitPause       = "implicit_pause"
+	alertConsulUnreachable   = "consul_unreachable"
 )
 
 // eventHold is how long a one-off event alert (failover, lock lost) stays fired before it is
@@ -119,6 +120,12 @@ func (k *Keeper) checkAlerts(now time.Time) {
 			fmt.Sprintf("%s missed its most recent turn", k.cfg.Producer), figs)
 	}
 	if k.cfg.Role.Producer() {
+		if k.lockErr != nil {
+			a.raise(now, alertConsulUnreachable, notify.Warning, "cannot read the lock from Consul; this node cannot take over",
+				append(figs, notify.Fig("error", k.lockErr)))
+		} else {
+			a.clear(now, alertConsulUnreachable)
+		}
 		a.set(now, k.lockFreeButProducing(), alertLockFreeProducing, notify.Critical,
 			"the lock is free but our producer's blocks still arrive: an agent may have died while its nodeos produces; nobody will take over", figs)
 	}

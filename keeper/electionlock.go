@@ -37,9 +37,10 @@ func (l *electionLock) Acquire(ctx context.Context, rec LockRecord) (Term, error
 }
 
 // Watch merges the election's three watches (lock key, maintenance flag, hand-off request)
-// into one channel that keeps only the latest view; the first view goes out once all three
-// have answered successfully, so a flag is never taken as off because its read failed. A
-// failed read keeps the last good values and sets Err. All goroutines end with ctx, and the
+// into one channel that keeps only the latest view; the first view without Err goes out once
+// all three have answered successfully, so a flag is never taken as off because its read
+// failed. A failed read is sent at once with Err set and the last good values (zero before
+// the first good view). All goroutines end with ctx, and the
 // channel then closes.
 func (l *electionLock) Watch(ctx context.Context) <-chan LockView {
 	out := make(chan LockView, 1)
@@ -57,7 +58,7 @@ func (l *electionLock) Watch(ctx context.Context) <-chan LockView {
 			f(&view)
 			ready |= bit
 		}
-		if ready != 7 {
+		if ready != 7 && err == nil {
 			return
 		}
 		select {

@@ -34,8 +34,10 @@ type Keeper struct {
 	healthy  bool
 	problems []string
 	lock     LockView
-	// lockSeen reports whether the watch has delivered a view yet.
+	// lockSeen reports whether the watch has delivered a good view yet.
 	lockSeen bool
+	// lockErr is the watch's last error, nil when its view is fresh.
+	lockErr error
 	// lockFreeSince is the head slot at which this node first saw the lock free.
 	lockFreeSince nodeos.Slot
 

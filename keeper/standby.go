@@ -136,10 +136,19 @@ func (k *Keeper) resumeConfirmed(ctx context.Context) error {
 
 // lockChanged records a new view of the lock from the watch.
 func (k *Keeper) lockChanged(v LockView) {
-	if v.Err != nil {
-		// The view keeps the last good values; acquiring is atomic in Consul anyway.
-		k.log.Debug("lock watch error", "error", v.Err)
+	if (v.Err == nil) != (k.lockErr == nil) {
+		if v.Err != nil {
+			k.log.Warn("cannot read the lock from Consul; retrying", "error", v.Err)
+		} else {
+			k.log.Info("reading the lock from Consul again")
+		}
 	}
+	k.lockErr = v.Err
+	if v.Err != nil && !k.lockSeen {
+		return // nothing good has been read yet
+	}
+	// After the first good view, a failed read keeps the last good values; acquiring is
+	// atomic in Consul anyway.
 	old, seen := k.lock, k.lockSeen
 	k.lock, k.lockSeen = v, true
 	switch {
