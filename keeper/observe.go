@@ -142,7 +142,8 @@ func (k *Keeper) follow(ctx context.Context, info ChainInfo) {
 			return
 		}
 		if h.ScheduleVersion != 0 && o.schedKnown && h.ScheduleVersion != o.sched.Version {
-			o.schedKnown = false // refreshed at the end of this tick
+			// Re-read at the end of this tick; the old schedule stays in use until that works.
+			o.schedFetched = time.Time{}
 		}
 		o.add(chainBlock{num: h.Num, slot: nodeos.SlotOf(h.Time), producer: h.Producer}, k.cfg.Producer)
 	}
