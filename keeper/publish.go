@@ -4,29 +4,7 @@ import (
 	"time"
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
-	"github.com/eoskeeper/eoskeeper/notify"
 )
-
-// logEvent handles one line of nodeos's log.
-func (k *Keeper) logEvent(ev LogEvent) {
-	now := k.deps.Now()
-	switch ev.Kind {
-	case LogProduced:
-		if ev.Producer == k.cfg.Producer && ev.Num >= k.lastProduced.Num {
-			k.lastProduced = Block{Num: ev.Num, Slot: uint32(ev.Slot), Node: k.cfg.Node}
-			k.lastProducedAt = now
-		}
-	case LogDoubleProduced:
-		if ev.Producer == k.cfg.Producer {
-			k.alerts.event(now, alertDoubleProduced, notify.Critical, "nodeos saw our producer double-produce: "+ev.Text, k.figures())
-		}
-	case LogImplicitPause:
-		if k.term != nil {
-			k.alerts.event(now, alertImplicitPause, notify.Critical,
-				"nodeos paused itself for lack of finalizer votes while holding the lock: "+ev.Text, k.figures())
-		}
-	}
-}
 
 // producing reports whether this node produced one of our blocks in our most recent turn.
 func (k *Keeper) producing() bool {
