@@ -130,6 +130,19 @@ type switchNode struct {
 	keyless atomic.Bool
 	// fakeResumed is set by a Resume while keyless, and cleared by Pause.
 	fakeResumed atomic.Bool
+	// slowBlocks delays every block header read, so the keeper's backfill falls behind head.
+	slowBlocks atomic.Int64
+}
+
+func (s *switchNode) Block(ctx context.Context, num uint32) (BlockHeader, error) {
+	if d := time.Duration(s.slowBlocks.Load()); d > 0 {
+		select {
+		case <-ctx.Done():
+			return BlockHeader{}, ctx.Err()
+		case <-time.After(d):
+		}
+	}
+	return s.Node.Block(ctx, num)
 }
 
 func (s *switchNode) Paused(ctx context.Context) (bool, error) {

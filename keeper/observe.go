@@ -126,11 +126,13 @@ func (k *Keeper) follow(ctx context.Context, info ChainInfo) {
 		o.restartCoverage(head, k.cfg.Producer)
 		return
 	}
-	// The backfill must never hold the loop for long: a holder's fencing waits on it.
+	// The backfill must never hold the loop for long (a holder's fencing waits on it): past one
+	// poll interval, or on a failed read, it stops and the next tick continues from the last
+	// block read. Missed turns are judged only up to that block (observedSlot), never up to
+	// a head whose predecessors are not read yet.
 	started := time.Now()
 	for n := from; n < info.Head; n++ {
 		if time.Since(started) > k.cfg.PollInterval {
-			o.restartCoverage(head, k.cfg.Producer)
 			return
 		}
 		h, err := callNode(ctx, k.cfg.CallTimeout, func(ctx context.Context) (BlockHeader, error) {
@@ -138,7 +140,6 @@ func (k *Keeper) follow(ctx context.Context, info ChainInfo) {
 		})
 		if err != nil {
 			o.noteErr(err)
-			o.restartCoverage(head, k.cfg.Producer)
 			return
 		}
 		if h.ScheduleVersion != 0 && o.schedKnown && h.ScheduleVersion != o.sched.Version {
@@ -148,6 +149,15 @@ func (k *Keeper) follow(ctx context.Context, info ChainInfo) {
 		o.add(chainBlock{num: h.Num, slot: nodeos.SlotOf(h.Time), producer: h.Producer}, k.cfg.Producer)
 	}
 	o.add(head, k.cfg.Producer)
+}
+
+// observedSlot is the slot of the newest block read with every block before it since
+// coveredFrom: the chain time up to which missed turns can be judged.
+func (o *observation) observedSlot() nodeos.Slot {
+	if len(o.recent) == 0 {
+		return 0
+	}
+	return o.recent[len(o.recent)-1].slot
 }
 
 func (o *observation) restartCoverage(b chainBlock, producer string) {
@@ -242,10 +252,11 @@ func (k *Keeper) missedTurns(since nodeos.Slot, limit int) int {
 		since = o.coveredFrom
 	}
 	margin := nodeos.Slot(k.cfg.MarginSlots)
-	if o.headSlot < margin {
+	now := o.observedSlot()
+	if now < margin {
 		return 0
 	}
-	return len(o.sched.MissedTurns(k.cfg.Producer, o.ours, since, o.headSlot-margin, limit))
+	return len(o.sched.MissedTurns(k.cfg.Producer, o.ours, since, now-margin, limit))
 }
 
 // distinctProducers counts the producers of the last window blocks, and reports whether that

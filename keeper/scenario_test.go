@@ -295,3 +295,21 @@ func TestScenarioHolderNotProducingResignsAndStaysDemoted(t *testing.T) {
 	}
 	c.assertNoDoubleProduction()
 }
+
+// A standby whose block reads lag behind head must judge missed turns only up to the blocks
+// it has read: otherwise, with the lock free and our old producer still producing, the
+// unread span would look like missed turns and it would resume beside it.
+func TestScenarioLaggingStandbyNeverSeesFalseEvidence(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	b := c.agents["b"]
+	b.client.slowBlocks.Store(int64(3 * testBlockInterval))
+	c.waitTurns(1)
+	c.agents["a"].crash()
+	lock.revoke()
+	c.waitTurns(8)
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("acquisitions = %v, want only [a]: a lagging standby took over while our blocks arrive\n%s", got, c.describe())
+	}
+	c.assertNoDoubleProduction()
+}
