@@ -30,6 +30,7 @@ const (
 	alertDoubleProduced      = "double_produced"
 	alertImplicitPause       = "implicit_pause"
 	alertConsulUnreachable   = "consul_unreachable"
+	alertFinalizerKey        = "finalizer_key"
 )
 
 // eventHold is how long a one-off event alert (failover, lock lost) stays fired before it is

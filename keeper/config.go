@@ -42,6 +42,10 @@ type Config struct {
 	// switchover needs to pause, hand off and let the target resume. Default 24 (12 s).
 	HandoffSlots int
 
+	// FinalizerWaitSlots bounds, in block slots of chain time, the wait after activating this
+	// node's finalizer key until a policy shows it. Default 24.
+	FinalizerWaitSlots int
+
 	// Health and alert thresholds (seed defaults).
 	MinPeers int // default 5
 	// APIFailures is the streak of failed nodeos calls that raises the API alert. Default 5.
@@ -70,20 +74,21 @@ type Config struct {
 // Producer, Node and Role.
 func DefaultConfig() Config {
 	return Config{
-		PriorityDelays:  map[Role]int{RoleA: 1, RoleB: 2, RoleC: 6},
-		PollInterval:    time.Second,
-		BlockInterval:   500 * time.Millisecond,
-		CallTimeout:     2 * time.Second,
-		MarginSlots:     2,
-		MaxBackfill:     256,
-		HandoffSlots:    24,
-		MinPeers:        5,
-		APIFailures:     5,
-		HeadStallBlocks: 20,
-		LIBStallBlocks:  40,
-		MinProducers:    5,
-		ProducersWindow: 120,
-		FenceMargin:     2 * time.Second,
+		PriorityDelays:     map[Role]int{RoleA: 1, RoleB: 2, RoleC: 6},
+		PollInterval:       time.Second,
+		BlockInterval:      500 * time.Millisecond,
+		CallTimeout:        2 * time.Second,
+		MarginSlots:        2,
+		MaxBackfill:        256,
+		HandoffSlots:       24,
+		FinalizerWaitSlots: 24,
+		MinPeers:           5,
+		APIFailures:        5,
+		HeadStallBlocks:    20,
+		LIBStallBlocks:     40,
+		MinProducers:       5,
+		ProducersWindow:    120,
+		FenceMargin:        2 * time.Second,
 	}
 }
 
@@ -122,6 +127,7 @@ func (c Config) Validate() error {
 	}{
 		{"max backfill", c.MaxBackfill},
 		{"handoff slots", c.HandoffSlots},
+		{"finalizer wait slots", c.FinalizerWaitSlots},
 		{"api failures", c.APIFailures},
 		{"head stall blocks", c.HeadStallBlocks},
 		{"LIB stall blocks", c.LIBStallBlocks},

@@ -144,6 +144,8 @@ type Deps struct {
 	Events <-chan LogEvent
 	Alerts AlertSink
 	Sinks  []StatusSink
+	// Finalizer, when set, activates this node's finalizer key on takeover (Savanna chains).
+	Finalizer Finalizer
 	// Fence runs the configured fence command; nil uses os/exec.
 	Fence func(ctx context.Context, argv []string) error
 	// Now returns the current time; nil uses time.Now.

@@ -26,6 +26,8 @@ type cluster struct {
 	net    *nodeostest.Network
 	lock   Lock
 	agents map[string]*agent
+	// finalizers, when set, gives each new agent its Finalizer.
+	finalizers func(node string) Finalizer
 }
 
 // agent is one keeper with its nodeos.
@@ -42,10 +44,15 @@ type agent struct {
 
 func newCluster(t *testing.T, lock Lock, producers int) *cluster {
 	t.Helper()
-	net := nodeostest.NewUnstartedNetwork(nodeostest.Config{
-		Producers:     producers,
-		BlockInterval: testBlockInterval,
-	})
+	return newClusterWith(t, lock, nodeostest.Config{Producers: producers})
+}
+
+// newClusterWith is newCluster for a network configured by cfg (its block interval is
+// always testBlockInterval).
+func newClusterWith(t *testing.T, lock Lock, cfg nodeostest.Config) *cluster {
+	t.Helper()
+	cfg.BlockInterval = testBlockInterval
+	net := nodeostest.NewUnstartedNetwork(cfg)
 	t.Cleanup(net.Close)
 	return &cluster{t: t, net: net, lock: lock, agents: map[string]*agent{}}
 }
@@ -75,6 +82,9 @@ func (c *cluster) startAgent(name string, role Role, mod ...func(*Config)) *agen
 	deps := Deps{Node: a.client, Alerts: a.alerts}
 	if role.Producer() {
 		deps.Lock = c.lock
+	}
+	if c.finalizers != nil {
+		deps.Finalizer = c.finalizers(name)
 	}
 	a.k, err = New(cfg, deps)
 	if err != nil {

@@ -39,7 +39,11 @@ func (k *Keeper) lead(ctx context.Context) {
 	}
 	if k.obs.pausedKnown && k.obs.paused {
 		k.log.Warn("nodeos reports paused while holding the lock; resuming")
-		k.alerts.raise(k.deps.Now(), alertHolderPaused, notify.Warning, "nodeos paused itself while holding the lock", k.figures())
+		msg := "nodeos paused itself while holding the lock"
+		if k.deps.Finalizer == nil {
+			msg += " (on a Savanna chain: our producer's active finalizer key is not voting; configure this node's finalizer key so a takeover activates it)"
+		}
+		k.alerts.raise(k.deps.Now(), alertHolderPaused, notify.Warning, msg, k.figures())
 		if err := k.resumeConfirmed(ctx); err != nil {
 			k.log.Warn("resume failed", "error", err)
 		}

@@ -93,6 +93,7 @@ func (k *Keeper) acquire(ctx context.Context, adm Admission) {
 	k.lastAcquireErr = ""
 	k.term, k.watermark = term, rec.Watermark
 	k.log.Info("lock acquired", "why", adm.Why, "previous_holder", prev.Node)
+	k.activateFinalizer(ctx)
 	if err := k.resumeConfirmed(ctx); err != nil {
 		k.log.Error("cannot resume nodeos under the lock; resigning", "error", err)
 		k.alerts.raise(k.deps.Now(), alertResumeFailed, notify.Critical, "acquired the lock but nodeos did not resume: "+err.Error(), k.figures())
