@@ -31,6 +31,7 @@ const (
 	alertImplicitPause       = "implicit_pause"
 	alertConsulUnreachable   = "consul_unreachable"
 	alertFinalizerKey        = "finalizer_key"
+	alertHookFailed          = "hook_failed"
 )
 
 // eventHold is how long a one-off event alert (failover, lock lost) stays fired before it is

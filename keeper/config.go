@@ -59,6 +59,12 @@ type Config struct {
 	MinProducers    int
 	ProducersWindow int
 
+	// OnPromote and OnDemote, when set, are commands (argv, no shell) run in the background
+	// when this node becomes the producing leader and when it stops being one. They inform;
+	// they never gate a decision.
+	OnPromote []string
+	OnDemote  []string
+
 	// FenceCommand, when set, is run if nodeos cannot be confirmed paused before the fence
 	// deadline (e.g. ["systemctl", "stop", "nodeos"]).
 	FenceCommand []string

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -55,6 +56,10 @@ type Keeper struct {
 	// 0 when it is not demoted (see Evidence.Demoted).
 	demotedAt nodeos.Slot
 
+	// hooks counts running hook commands; hookErrs reports their failures to the loop.
+	hooks    sync.WaitGroup
+	hookErrs chan hookError
+
 	lastProduced   Block
 	lastProducedAt time.Time
 	failovers      uint64
@@ -82,7 +87,7 @@ func New(cfg Config, deps Deps) (*Keeper, error) {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
-	k := &Keeper{cfg: cfg, deps: deps, log: log, state: Starting}
+	k := &Keeper{cfg: cfg, deps: deps, log: log, state: Starting, hookErrs: make(chan hookError, 8)}
 	k.alerts = alerts{sink: deps.Alerts, firing: map[string]notify.Alert{}, node: cfg.Node, role: string(cfg.Role), producer: cfg.Producer}
 	k.stateSince = deps.Now()
 	k.healthy, k.problems = k.health()
@@ -99,6 +104,7 @@ func (k *Keeper) Status() Status { return *k.status.Load() }
 func (k *Keeper) Run(ctx context.Context) error {
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
+	defer k.hooks.Wait()
 	var views <-chan LockView
 	if k.deps.Lock != nil {
 		views = k.deps.Lock.Watch(watchCtx)
@@ -130,6 +136,8 @@ func (k *Keeper) Run(ctx context.Context) error {
 			k.logEvent(ev)
 		case <-lost:
 			k.fence(ctx, "lock lost: leadership can no longer be proven")
+		case h := <-k.hookErrs:
+			k.hookFailed(h)
 		case <-ticker.C:
 			k.tick(ctx)
 		}
@@ -163,6 +171,12 @@ func (k *Keeper) transition(to State, reason string) {
 	k.state, k.stateReason, k.stateSince = to, reason, k.deps.Now()
 	k.transitions++
 	k.log.Info("state change", "from", from.String(), "to", to.String(), "reason", reason)
+	switch {
+	case to == Leader && from != Leader:
+		k.runHook("on_promote", k.cfg.OnPromote)
+	case from == Leader && to != Leader:
+		k.runHook("on_demote", k.cfg.OnDemote)
+	}
 }
 
 // start makes nodeos safe once it answers: pause unless holding the lock (an agent that

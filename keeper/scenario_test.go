@@ -2,7 +2,10 @@ package keeper
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -312,4 +315,23 @@ func TestScenarioLaggingStandbyNeverSeesFalseEvidence(t *testing.T) {
 		t.Fatalf("acquisitions = %v, want only [a]: a lagging standby took over while our blocks arrive\n%s", got, c.describe())
 	}
 	c.assertNoDoubleProduction()
+}
+
+func TestScenarioHooksRunOnPromoteAndDemote(t *testing.T) {
+	lock := newMemLock()
+	out := filepath.Join(t.TempDir(), "hooks")
+	hook := func(word string) []string { return []string{"sh", "-c", "echo " + word + " >> " + out} }
+	c := steadyCluster(t, lock, func(cfg *Config) {
+		cfg.OnPromote, cfg.OnDemote = hook(cfg.Node+"-promoted"), hook(cfg.Node+"-demoted")
+	})
+	c.net.Node("a").Kill()
+	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitFor("hooks run", 2, func() bool {
+		b, _ := os.ReadFile(out)
+		got := string(b)
+		return strings.Contains(got, "a-promoted") && strings.Contains(got, "a-demoted") && strings.Contains(got, "b-promoted")
+	})
+	if b, _ := os.ReadFile(out); strings.Contains(string(b), "c-") {
+		t.Fatalf("C ran a hook without leading: %q", b)
+	}
 }
