@@ -1,0 +1,112 @@
+// Command drill runs eoskeeper's failover drills with real processes (package internal/drill)
+// and prints the results as a table.
+//
+//	drill [-scenarios 1,4,6,12] [-markdown FILE] [-bin bin] [-run-dir DIR] [-block-interval 50ms]
+//
+// It needs bin/eoskeeper, bin/nodeosnet and bin/consul, and root for network namespaces
+// (without them it runs on loopback and skips the scenarios that cut links). It exits 1 when
+// a scenario fails.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/eoskeeper/eoskeeper/internal/drill"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	fs := flag.NewFlagSet("drill", flag.ContinueOnError)
+	list := fs.String("scenarios", "", "comma-separated scenario numbers (default: all implemented)")
+	md := fs.String("markdown", "", "also write the table as Markdown to this file")
+	bin := fs.String("bin", "bin", "directory holding eoskeeper, nodeosnet and consul")
+	runDir := fs.String("run-dir", "", "directory for logs and configurations (default: a new temporary directory)")
+	interval := fs.Duration("block-interval", 50*time.Millisecond, "simulated chain's wall time per block")
+	noNetns := fs.Bool("no-netns", false, "run on loopback even where network namespaces work")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	var ids []int
+	if *list != "" {
+		for _, s := range strings.Split(*list, ",") {
+			id, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "drill: bad scenario %q\n", s)
+				return 2
+			}
+			ids = append(ids, id)
+		}
+	}
+	binDir, err := filepath.Abs(*bin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "drill:", err)
+		return 2
+	}
+	if *runDir == "" {
+		if *runDir, err = os.MkdirTemp("", "eoskeeper-drill-"); err != nil {
+			fmt.Fprintln(os.Stderr, "drill:", err)
+			return 1
+		}
+	}
+	logger := hclog.New(&hclog.LoggerOptions{Name: "drill", Output: os.Stderr})
+	logger.Info("run directory", "path", *runDir, "netns", !*noNetns && drill.NetnsAvailable())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	opts := drill.Options{BinDir: binDir, RunDir: *runDir, BlockInterval: *interval, NoNetns: *noNetns, Logger: logger}
+	start := time.Now()
+	results, err := drill.Run(ctx, opts, ids)
+	_ = drill.WriteTable(os.Stdout, results)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "drill:", err)
+		return 1
+	}
+	if *md != "" {
+		f, err := os.Create(*md)
+		if err == nil {
+			err = drill.WriteMarkdown(f, results, start, machine(), opts)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "drill:", err)
+			return 1
+		}
+	}
+	for _, r := range results {
+		if !r.Pass && !r.Skipped {
+			return 1
+		}
+	}
+	return 0
+}
+
+// machine describes this computer for the table's heading.
+func machine() string {
+	host, _ := os.Hostname()
+	model := ""
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%s (%s, %d CPUs, %s/%s)", host, model, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
+}

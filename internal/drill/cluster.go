@@ -1,0 +1,325 @@
+package drill
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/eoskeeper/eoskeeper/keeper"
+)
+
+// Options configures a drill.
+type Options struct {
+	// BinDir holds eoskeeper, nodeosnet and consul.
+	BinDir string
+	// RunDir receives one directory per scenario with every process's log and configuration.
+	RunDir string
+	// BlockInterval is the simulated chain's wall time per slot; default 50ms.
+	BlockInterval time.Duration
+	// Producers is the schedule size; default 4.
+	Producers int
+	// NoNetns forces the loopback topology even where namespaces work.
+	NoNetns bool
+	// Logger receives progress; default hclog.NewNullLogger().
+	Logger hclog.Logger
+}
+
+// Lock timings of the generated keeper.hcl (seconds), and the policy's missed turns per role.
+const (
+	sessionTTL = 10
+	lostAfter  = 4
+	lockDelay  = 4
+)
+
+var priority = map[string]int{"A": 1, "B": 2, "C": 6}
+
+// hostOrder lists the drill's hosts; idx is each host's last address byte.
+var (
+	hostOrder = []string{"a", "b", "c", "f"}
+	hostIdx   = map[string]int{"a": 2, "b": 3, "c": 4, "f": 5}
+)
+
+// host is one machine of the drill: its Consul client, its agent, its node in nodeosnet.
+type host struct {
+	name, role string
+	consulHTTP string // the client agent's HTTP address as the drill reaches it
+	statusAddr string // the agent's status listener
+	config     string // keeper.hcl
+	consul     *proc
+	agent      *proc
+}
+
+// Cluster is one running drill setup.
+type Cluster struct {
+	opts       Options
+	topo       topology
+	dir        string
+	log        hclog.Logger
+	controlURL string
+	hosts      map[string]*host
+	servers    []*proc
+	nodeosnet  *proc
+	ours       string
+}
+
+func (o *Options) defaults() {
+	if o.BlockInterval <= 0 {
+		o.BlockInterval = 50 * time.Millisecond
+	}
+	if o.Producers <= 0 {
+		o.Producers = 4
+	}
+	if o.Logger == nil {
+		o.Logger = hclog.NewNullLogger()
+	}
+}
+
+// roundWall is the wall time of one schedule round (12 blocks per producer).
+func (o Options) roundWall() time.Duration {
+	return time.Duration(12*o.Producers) * o.BlockInterval
+}
+
+// NetnsAvailable reports whether this machine can run the namespace topology.
+func NetnsAvailable() bool { return os.Geteuid() == 0 && netnsWorks() }
+
+// startCluster starts everything for one scenario in dir and waits for the steady state.
+func startCluster(ctx context.Context, opts Options, netns bool, dir string) (*Cluster, error) {
+	c := &Cluster{opts: opts, topo: topology{netns: netns}, dir: dir, log: opts.Logger, hosts: map[string]*host{}, ours: "eosstorebest"}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("drill: run dir: %w", err)
+	}
+	if err := c.topo.setup(hostOrder, hostIdx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	for _, step := range []func(context.Context) error{c.startNodeosnet, c.startConsul, c.startAgents} {
+		if err := step(ctx); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// Close kills every process and removes the namespaces.
+func (c *Cluster) Close() {
+	for _, h := range c.hosts {
+		if h.agent != nil {
+			h.agent.kill()
+		}
+		if h.consul != nil {
+			h.consul.kill()
+		}
+	}
+	for _, s := range c.servers {
+		s.kill()
+	}
+	if c.nodeosnet != nil {
+		c.nodeosnet.kill()
+	}
+	c.topo.teardown(hostOrder)
+}
+
+func (c *Cluster) bin(name string) string { return filepath.Join(c.opts.BinDir, name) }
+
+func (c *Cluster) startNodeosnet(ctx context.Context) error {
+	root := c.topo.chainIP(1)
+	ctl := root + ":8800"
+	argv := []string{c.bin("nodeosnet"), "-producers", strconv.Itoa(c.opts.Producers),
+		"-block-interval", c.opts.BlockInterval.String(), "-producer", c.ours,
+		"-log-dir", filepath.Join(c.dir, "nodeos"), "-control", ctl}
+	for _, h := range hostOrder {
+		kind := "producer"
+		if h == "f" {
+			kind = "full"
+		}
+		argv = append(argv, "-node", fmt.Sprintf("%s,%s,%s:%d", h, kind, root, 8800+hostIdx[h]))
+	}
+	p, err := startProc("nodeosnet", filepath.Join(c.dir, "nodeosnet.log"), argv)
+	if err != nil {
+		return err
+	}
+	c.nodeosnet = p
+	c.controlURL = "http://" + ctl
+	return waitFor(ctx, 15*time.Second, "nodeosnet ready", func(ctx context.Context) bool {
+		_, err := c.chain(ctx)
+		return err == nil
+	})
+}
+
+func consulPortArgs(http, server, serf, wan int) []string {
+	return []string{"-http-port", strconv.Itoa(http), "-server-port", strconv.Itoa(server),
+		"-serf-lan-port", strconv.Itoa(serf), "-serf-wan-port", strconv.Itoa(wan),
+		"-dns-port", "-1", "-grpc-port", "-1", "-grpc-tls-port", "-1",
+		"-hcl", "disable_update_check = true", "-log-level", "info"}
+}
+
+func (c *Cluster) startConsul(ctx context.Context) error {
+	root := c.topo.consulIP(1)
+	var joins []string
+	for i := range 3 {
+		joins = append(joins, "-retry-join", fmt.Sprintf("%s:%d", root, 7400+i))
+	}
+	for i := range 3 {
+		name := "server-" + strconv.Itoa(i)
+		argv := append([]string{c.bin("consul"), "agent", "-server", "-bootstrap-expect", "3",
+			"-data-dir", filepath.Join(c.dir, name), "-bind", root, "-client", root, "-node", name,
+			"-hcl", "performance { raft_multiplier = 1 }"},
+			consulPortArgs(7500+i, 7300+i, 7400+i, 7450+i)...)
+		p, err := startProc(name, filepath.Join(c.dir, name+".log"), append(argv, joins...))
+		if err != nil {
+			return err
+		}
+		c.servers = append(c.servers, p)
+	}
+	for _, h := range hostOrder {
+		i := hostIdx[h]
+		ip := c.topo.consulIP(i)
+		clientAddrs := "127.0.0.1"
+		if ip != "127.0.0.1" {
+			clientAddrs += " " + ip
+		}
+		argv := append([]string{c.bin("consul"), "agent", "-data-dir", filepath.Join(c.dir, "consul-"+h),
+			"-bind", ip, "-client", clientAddrs, "-node", "host-" + h,
+			"-hcl", "leave_on_terminate = false", "-hcl", "skip_leave_on_interrupt = true"},
+			consulPortArgs(7510+i, 7310+i, 7410+i, 7460+i)...)
+		p, err := startProc("consul-"+h, filepath.Join(c.dir, "consul-"+h+".log"), c.topo.wrap(h, append(argv, joins...)))
+		if err != nil {
+			return err
+		}
+		c.hosts[h] = &host{name: h, role: strings.ToUpper(h), consul: p,
+			consulHTTP: fmt.Sprintf("%s:%d", ip, 7510+i),
+			statusAddr: fmt.Sprintf("%s:%d", ip, 9270+i)}
+	}
+	for _, h := range hostOrder {
+		url := "http://" + c.hosts[h].consulHTTP + "/v1/status/leader"
+		if err := waitFor(ctx, 60*time.Second, "consul client "+h+" sees a leader", func(ctx context.Context) bool {
+			var leader string
+			return getJSON(ctx, url, &leader) == nil && leader != ""
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keeperHCL is the agent configuration of host h.
+func (c *Cluster) keeperHCL(h *host) string {
+	i := hostIdx[h.name]
+	return fmt.Sprintf(`node {
+  name = %q
+  role = %q
+}
+producer = %q
+nodeos {
+  url           = "http://%s:%d"
+  log_file      = %q
+  poll_interval = "100ms"
+  timeout       = "1s"
+}
+consul {
+  address     = "127.0.0.1:%d"
+  session_ttl = "%ds"
+  lost_after  = "%ds"
+  lock_delay  = "%ds"
+}
+failover {
+  priority = { A = %d, B = %d, C = %d }
+}
+alerts {
+  min_peers = 1
+}
+output "http" {
+  listen = %q
+}
+logging {
+  level = "info"
+}
+`, h.name, h.role, c.ours, c.topo.chainIP(1), 8800+i, filepath.Join(c.dir, "nodeos", h.name+".log"),
+		7510+i, sessionTTL, lostAfter, lockDelay, priority["A"], priority["B"], priority["C"], h.statusAddr)
+}
+
+func (c *Cluster) startAgent(h *host) error {
+	h.config = filepath.Join(c.dir, "keeper-"+h.role+".hcl")
+	if err := os.WriteFile(h.config, []byte(c.keeperHCL(h)), 0o600); err != nil {
+		return fmt.Errorf("drill: write %s: %w", h.config, err)
+	}
+	p, err := startProc("agent-"+h.name, filepath.Join(c.dir, "agent-"+h.name+".log"),
+		c.topo.wrap(h.name, []string{c.bin("eoskeeper"), "agent", "-config", h.config}))
+	if err != nil {
+		return err
+	}
+	h.agent = p
+	return nil
+}
+
+// startAgents starts A, waits until it produces, then B, C and F, and waits for the steady state.
+func (c *Cluster) startAgents(ctx context.Context) error {
+	if err := c.startAgent(c.hosts["a"]); err != nil {
+		return err
+	}
+	if err := c.waitAgent(ctx, "a", 60*time.Second, "A leading and producing", func(s keeper.Status) bool {
+		return s.State == keeper.Leader && s.Producing
+	}); err != nil {
+		return err
+	}
+	for _, h := range []string{"b", "c", "f"} {
+		if err := c.startAgent(c.hosts[h]); err != nil {
+			return err
+		}
+	}
+	return c.waitSteady(ctx, 60*time.Second)
+}
+
+// waitSteady waits until A leads and produces, B and C are healthy standbys and F watches.
+func (c *Cluster) waitSteady(ctx context.Context, timeout time.Duration) error {
+	want := map[string]func(keeper.Status) bool{
+		"a": func(s keeper.Status) bool { return s.State == keeper.Leader && s.Producing },
+		"b": func(s keeper.Status) bool { return s.State == keeper.Standby && s.Healthy },
+		"c": func(s keeper.Status) bool { return s.State == keeper.Standby && s.Healthy },
+		"f": func(s keeper.Status) bool { return s.State == keeper.Watching },
+	}
+	var last string
+	err := waitFor(ctx, timeout, "steady state", func(ctx context.Context) bool {
+		for _, h := range hostOrder {
+			s, err := c.agentStatus(ctx, h)
+			if err != nil {
+				last = err.Error()
+				return false
+			}
+			if !want[h](s) {
+				last = fmt.Sprintf("%s: state %s healthy %t %v producing %t", h, s.State, s.Healthy, s.HealthProblems, s.Producing)
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("%w (last: %s)", err, last)
+	}
+	return nil
+}
+
+func (c *Cluster) waitAgent(ctx context.Context, h string, timeout time.Duration, what string, cond func(keeper.Status) bool) error {
+	var last error
+	err := waitFor(ctx, timeout, what, func(ctx context.Context) bool {
+		s, err := c.agentStatus(ctx, h)
+		if err != nil {
+			last = err
+			return false
+		}
+		last = fmt.Errorf("state %s reason %q producing %t", s.State, s.StateReason, s.Producing)
+		return cond(s)
+	})
+	if err != nil {
+		return errors.Join(err, last)
+	}
+	return nil
+}
