@@ -43,3 +43,21 @@ demo: $(CONSUL) build
 
 clean:
 	rm -rf bin
+
+# drill runs the failover drills with real processes (Consul servers and clients, eoskeeper
+# agents, the simulated nodeos network) in network namespaces, which need root; the table is
+# written to $(DRILL_MD). drill-short runs the CI subset.
+DRILL_MD ?= bin/drill.md
+
+.PHONY: drill-bins
+drill-bins: build $(CONSUL)
+	$(GO) build -o bin/nodeosnet ./cmd/nodeosnet
+	$(GO) build -o bin/drill ./cmd/drill
+
+drill: drill-bins
+	@[ "$$(id -u)" = 0 ] || { echo "make drill needs root (ip netns)"; exit 1; }
+	./bin/drill -bin bin -markdown $(DRILL_MD)
+
+drill-short: drill-bins
+	@[ "$$(id -u)" = 0 ] || { echo "make drill-short needs root (ip netns)"; exit 1; }
+	./bin/drill -bin bin -scenarios 1,4,6,12
