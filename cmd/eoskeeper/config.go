@@ -25,6 +25,9 @@ type Config struct {
 	Failover *FailoverConfig `hcl:"failover,block" json:"failover"`
 	Alerts   *AlertsConfig   `hcl:"alerts,block" json:"alerts"`
 	Logging  *LoggingConfig  `hcl:"logging,block" json:"logging"`
+	// Finalizer is optional: Savanna chains with one finalizer key per node.
+	Finalizer *FinalizerConfig `hcl:"finalizer,block" json:"finalizer,omitempty"`
+	Hooks     *HooksConfig     `hcl:"hooks,block" json:"hooks,omitempty"`
 
 	// NotifyBlocks and OutputBlocks are the raw labelled blocks; their bodies are decoded by
 	// kind into Notify, InfluxDB and HTTP.

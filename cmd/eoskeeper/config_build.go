@@ -75,6 +75,10 @@ func (c *Config) KeeperConfig(logger hclog.Logger) keeper.Config {
 	k.MinProducers = c.Alerts.MinProducers
 	k.ProducersWindow = blocks(c.Alerts.ProducersWindow)
 	k.FenceCommand = append([]string(nil), c.Failover.FenceCommand...)
+	if c.Hooks != nil {
+		k.OnPromote = append([]string(nil), c.Hooks.OnPromote...)
+		k.OnDemote = append([]string(nil), c.Hooks.OnDemote...)
+	}
 	k.Logger = logger
 	return k
 }

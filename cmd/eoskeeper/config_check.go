@@ -95,6 +95,7 @@ func (c *Config) finish() hcl.Diagnostics {
 		errAt(c.Logging.LevelRange, "Invalid log level", "%q is not a level: use trace, debug, info, warn or error.", c.Logging.Level)
 	}
 
+	c.finishFinalizer(errAt)
 	d = append(d, c.finishOutputs(errAt)...)
 	return d
 }

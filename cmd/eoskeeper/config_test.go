@@ -200,6 +200,11 @@ func TestConfigErrors(t *testing.T) {
 		{"bad level", minimalHCL + "logging {\n  level = \"loud\"\n}\n", "11,11-17: Invalid log level"},
 		{"duplicate block", minimalHCL + "nodeos {\n}\n", "10,1-7: Duplicate nodeos block"},
 		{"bad port", strings.Replace(minimalHCL, "nodeos {", "nodeos {\n  p2p_port = 70000", 1), "8,14-19: Invalid port"},
+		{"finalizer key not BLS", minimalHCL + "finalizer {\n  key = \"EOS6MRy\"\n  command = [\"true\"]\n}\n", "11,9-18: Invalid finalizer key"},
+		{"finalizer without activation", minimalHCL + "finalizer {\n  key = \"PUB_BLS_x\"\n}\n", "10,1-10: Missing finalizer activation"},
+		{"finalizer both ways", minimalHCL + "finalizer {\n  key = \"PUB_BLS_x\"\n  permission = \"eosstorebest@finkey\"\n  private_key = \"k\"\n  command = [\"true\"]\n}\n", "14,13-21: Conflicting finalizer settings"},
+		{"finalizer bad permission", minimalHCL + "finalizer {\n  key = \"PUB_BLS_x\"\n  permission = \"eosstorebest\"\n  private_key = \"k\"\n}\n", "12,16-30: Invalid permission"},
+		{"finalizer without private key", minimalHCL + "finalizer {\n  key = \"PUB_BLS_x\"\n  permission = \"eosstorebest@finkey\"\n}\n", "10,1-10: Missing private key"},
 		{"bad nodeos url", strings.Replace(minimalHCL, `log_file = "/var/log/nodeos.log"`, `url = "127.0.0.1:8888"`, 1), "8,9-25: Invalid nodeos URL"},
 		{"unknown output", minimalHCL + "output \"graphite\" {\n}\n", "10,8-18: Unsupported output kind"},
 		{"influx v1 no db", minimalHCL + "output \"influxdb\" {\n  url = \"http://x:8086\"\n}\n", "10,1-18: Missing database"},
@@ -316,6 +321,7 @@ func TestValidateRedactsSecrets(t *testing.T) {
 		"INFLUX_TOKEN":      "s3cr3t-influx",
 		"SMS_KEY":           "s3cr3t-sms",
 		"DING":              "s3cr3t-ding",
+		"FINKEY":            "s3cr3t-finkey",
 	}
 	for k, v := range secrets {
 		t.Setenv(k, v)
@@ -323,6 +329,11 @@ func TestValidateRedactsSecrets(t *testing.T) {
 	src := minimalHCL + `
 consul {
   token = env("CONSUL_HTTP_TOKEN")
+}
+finalizer {
+  key         = "PUB_BLS_x"
+  permission  = "eosstorebest@finkey"
+  private_key = env("FINKEY")
 }
 notify "wecom_robot" "ops" {
   key = env("WECOM_KEY")
