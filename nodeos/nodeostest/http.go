@@ -44,6 +44,7 @@ func (nd *Node) endpoints() map[string]endpoint {
 	if nd.format() == Spring {
 		eps["/v1/chain/get_finalizer_info"] = endpoint{"chain_api", noParams, 200, (*Node).getFinalizerInfo}
 	}
+	nd.addTxnEndpoints(eps)
 	for path, ep := range eps {
 		if (ep.plugin == "producer_api" && nd.cfg.DisableProducerAPI) || (ep.plugin == "net_api" && nd.cfg.DisableNetAPI) {
 			delete(eps, path)

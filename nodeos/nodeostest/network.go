@@ -36,6 +36,7 @@ type Network struct {
 	tickCh    chan struct{}
 	requests  int // HTTP requests being served
 	fin       finality
+	txn       txnState // permission keys and accepted transactions (txn.go)
 
 	dir    string
 	ownDir bool
