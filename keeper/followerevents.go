@@ -69,6 +69,7 @@ func (k *Keeper) logEvent(ev LogEvent) {
 		if ev.Producer == k.cfg.Producer && ev.Num >= k.lastProduced.Num {
 			k.lastProduced = Block{Num: ev.Num, Slot: uint32(ev.Slot), Node: k.cfg.Node}
 			k.lastProducedAt = now
+			k.ownThrough = max(k.ownThrough, ev.Num)
 		}
 	case LogDoubleProduced:
 		if ev.Producer == k.cfg.Producer {

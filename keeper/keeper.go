@@ -60,6 +60,10 @@ type Keeper struct {
 	hooks    sync.WaitGroup
 	hookErrs chan hookError
 
+	// ownThrough is the highest block number up to which our producer's blocks are known to be
+	// this node's own (from the log, or from the head when it paused under the lock).
+	ownThrough uint32
+
 	lastProduced   Block
 	lastProducedAt time.Time
 	failovers      uint64

@@ -73,6 +73,7 @@ func (k *Keeper) updateWatermark(ctx context.Context) {
 	}
 	if k.deps.Events == nil && wm.Node == k.cfg.Node {
 		k.lastProduced, k.lastProducedAt = wm, k.deps.Now()
+		k.ownThrough = max(k.ownThrough, wm.Num)
 	}
 	cctx, cancel := context.WithTimeout(ctx, k.cfg.CallTimeout)
 	defer cancel()
@@ -151,20 +152,20 @@ func (k *Keeper) resign(ctx context.Context, reason string, h *Handoff) {
 	k.release(ctx, reason, h)
 }
 
-// notePausedProduction runs once nodeos is confirmed paused under a term: it reads the chain
-// once more so that, without a log to say so block by block, the blocks that appeared while
-// this node held the lock resumed are known to be its own.
+// notePausedProduction runs once nodeos is confirmed paused under a term: without a log to
+// say so block by block, every block of our producer up to nodeos's head at this moment was
+// produced while this node held the lock resumed, so it is this node's.
 func (k *Keeper) notePausedProduction(ctx context.Context) {
 	if k.deps.Events != nil {
 		return
 	}
-	k.observe(ctx, k.deps.Now())
-	if k.obs.lastOur.Num > k.lastProduced.Num {
-		k.lastProduced = k.obs.lastOur
-		k.lastProduced.Node = k.cfg.Node
+	info, err := callNode(ctx, k.cfg.CallTimeout, k.deps.Node.Info)
+	if err != nil {
+		k.log.Warn("cannot read the head after pausing", "error", err)
+		return
 	}
+	k.ownThrough = max(k.ownThrough, info.Head)
 }
-
 func (k *Keeper) release(ctx context.Context, reason string, h *Handoff) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), k.cfg.CallTimeout)
 	defer cancel()

@@ -60,7 +60,7 @@ func (k *Keeper) evidence() Evidence {
 		MissedTurns:     k.missedTurns(0, k.cfg.delay()),
 		PausedConfirmed: k.obs.pausedKnown && k.obs.paused,
 		LastOurBlock:    k.obs.lastOur,
-		ProducedNewest:  k.lastProduced.Num > 0 && k.lastProduced.Num >= k.obs.lastOur.Num,
+		ProducedNewest:  k.obs.lastOur.Num > 0 && k.obs.lastOur.Num <= k.ownThrough,
 	}
 	if k.demotedAt != 0 {
 		ev.Demoted, ev.MaxDelay = true, k.cfg.maxDelay()
