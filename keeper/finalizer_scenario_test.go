@@ -1,26 +1,43 @@
 package keeper
 
 import (
-	"context"
+	"crypto/sha256"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
+	"github.com/eoskeeper/eoskeeper/nodeos/eostx"
 	"github.com/eoskeeper/eoskeeper/nodeos/nodeostest"
 )
 
-// netFinalizer is a Finalizer over the simulated network: it reads the policies from the
-// node's nodeos and activates its key the way an accepted eosio::actfinkey does.
-type netFinalizer struct {
-	Finalizer
-	net *nodeostest.Network
-	key string
-}
+// devKey is the well-known development key pair; the tests give it the permission that may
+// run eosio::actfinkey.
+const (
+	devPublicKey  = "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV"
+	devPrivateKey = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3"
+)
 
-func (f netFinalizer) Activate(context.Context) error {
-	f.net.SetActiveFinalizerKey(f.key)
-	return nil
+// pushFinalizer is the agent's Finalizer for node: it signs eosio::actfinkey with signer and
+// pushes it to the node's nodeos, which verifies the signature against the permission key.
+func pushFinalizer(t *testing.T, c *cluster, url, key, signer string) Finalizer {
+	t.Helper()
+	client, err := nodeos.NewClient(nodeos.Config{URL: url, Timeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pusher, err := eostx.NewPusher(eostx.PusherConfig{URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := eostx.ParsePrivateKey(signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	producer := eostx.MustName(c.net.Ours())
+	act := &eostx.FinKeyActivator{Client: client, Pusher: pusher, Producer: producer, Key: key,
+		Auth: eostx.PermissionLevel{Actor: producer, Permission: eostx.MustName("finkey")}, Signer: priv}
+	return NodeosFinalizer(client, c.net.Ours(), key, act.Activate)
 }
 
 func blsKeyOf(node string) string {
@@ -29,30 +46,19 @@ func blsKeyOf(node string) string {
 
 // savannaCluster is steadyCluster on a Savanna network with finalizer realism: each
 // producer node holds its own BLS key and A's is our producer's active key.
-func savannaCluster(t *testing.T, withFinalizers bool) (*cluster, *memLock) {
+func savannaCluster(t *testing.T, signer string) (*cluster, *memLock) {
 	t.Helper()
 	lock := newMemLock()
 	c := newClusterWith(t, lock, nodeostest.Config{Producers: testProducers, Finalizers: true, ActiveFinalizerKey: blsKeyOf("a")})
+	if err := c.net.SetPermissionKey(c.net.Ours(), "finkey", devPublicKey); err != nil {
+		t.Fatal(err)
+	}
+	urls := map[string]string{}
 	for _, n := range []string{"a", "b", "c"} {
-		nd := c.net.AddNode(nodeostest.NodeConfig{Name: n, ProducerNode: true, FinalizerKey: blsKeyOf(n)})
-		if withFinalizers {
-			url := nd.URL
-			key := blsKeyOf(n)
-			prev := c.finalizers
-			c.finalizers = func(node string) Finalizer {
-				if node != n {
-					if prev != nil {
-						return prev(node)
-					}
-					return nil
-				}
-				client, err := nodeos.NewClient(nodeos.Config{URL: url, Timeout: 300 * time.Millisecond})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return netFinalizer{Finalizer: NodeosFinalizer(client, c.net.Ours(), key, nil), net: c.net, key: key}
-			}
-		}
+		urls[n] = c.net.AddNode(nodeostest.NodeConfig{Name: n, ProducerNode: true, FinalizerKey: blsKeyOf(n)}).URL
+	}
+	if signer != "" {
+		c.finalizers = func(node string) Finalizer { return pushFinalizer(t, c, urls[node], blsKeyOf(node), signer) }
 	}
 	c.net.Start()
 	c.startAgent("a", RoleA)
@@ -66,7 +72,7 @@ func savannaCluster(t *testing.T, withFinalizers bool) (*cluster, *memLock) {
 }
 
 func TestScenarioSavannaTakeoverActivatesFinalizerKey(t *testing.T) {
-	c, lock := savannaCluster(t, true)
+	c, lock := savannaCluster(t, devPrivateKey)
 	c.waitTurns(1)
 	killed := c.net.Slot()
 	c.net.Node("a").Kill()
@@ -85,12 +91,30 @@ func TestScenarioSavannaTakeoverActivatesFinalizerKey(t *testing.T) {
 }
 
 func TestScenarioSavannaTakeoverWithoutFinalizerKeyPausesImplicitly(t *testing.T) {
-	c, _ := savannaCluster(t, false)
+	c, _ := savannaCluster(t, "")
 	c.waitTurns(1)
 	c.net.Node("a").Kill()
 	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == Leader })
 	c.waitFor("B's nodeos pausing itself, and B saying so", 8, func() bool {
 		return c.agents["b"].alerts.fired(alertHolderPaused)
 	})
+	c.assertNoDoubleProduction()
+}
+
+func TestScenarioSavannaActfinkeyRefusedRaisesAlert(t *testing.T) {
+	// B signs with a key that is not the permission's: nodeos refuses, B says why.
+	seed := sha256.Sum256([]byte("A"))
+	wrong, err := eostx.PrivateKeyFromBytes(seed[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := savannaCluster(t, wrong.WIF())
+	c.waitTurns(1)
+	c.net.Node("a").Kill()
+	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitFor("B's finalizer_key alert", 4, func() bool { return c.agents["b"].alerts.fired(alertFinalizerKey) })
+	if got := c.net.ActiveFinalizerKey(); got != blsKeyOf("a") {
+		t.Fatalf("active finalizer key = %q after a refused actfinkey, want A's unchanged", got)
+	}
 	c.assertNoDoubleProduction()
 }
