@@ -155,11 +155,16 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 		lock = keeper.ElectionLock(el)
 	}
 
+	fin, err := newFinalizer(cfg, nc)
+	if err != nil {
+		return err
+	}
 	deps := keeper.Deps{
-		Node:   keeper.NodeosNode(nc, nodeos.PeerCountConfig{ListenPort: uint16(cfg.Nodeos.P2PPort)}),
-		Lock:   lock,
-		Alerts: &sink,
-		Sinks:  []keeper.StatusSink{&sink},
+		Finalizer: fin,
+		Node:      keeper.NodeosNode(nc, nodeos.PeerCountConfig{ListenPort: uint16(cfg.Nodeos.P2PPort)}),
+		Lock:      lock,
+		Alerts:    &sink,
+		Sinks:     []keeper.StatusSink{&sink},
 	}
 	if cfg.Nodeos.LogFile != "" {
 		f, err := nodeos.NewFollower(nodeos.FollowerConfig{

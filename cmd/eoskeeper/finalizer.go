@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+
+	"github.com/eoskeeper/eoskeeper/keeper"
+	"github.com/eoskeeper/eoskeeper/nodeos"
+	"github.com/eoskeeper/eoskeeper/nodeos/eostx"
+)
+
+// newFinalizer builds the keeper's Finalizer from the finalizer block: eosio::actfinkey signed
+// with the configured permission key and pushed to the local nodeos, or the configured command.
+// It returns nil when the block is absent.
+func newFinalizer(cfg *Config, nc *nodeos.Client) (keeper.Finalizer, error) {
+	f := cfg.Finalizer
+	if f == nil {
+		return nil, nil
+	}
+	if len(f.Command) > 0 {
+		argv := append([]string(nil), f.Command...)
+		run := func(ctx context.Context) error {
+			cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+			cmd.Env = append(os.Environ(), "EOSKEEPER_FINALIZER_KEY="+f.Key, "EOSKEEPER_PRODUCER="+cfg.Producer)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				return fmt.Errorf("finalizer command %q: %w: %s", argv[0], err, clip(string(out), 200))
+			}
+			return nil
+		}
+		return keeper.NodeosFinalizer(nc, cfg.Producer, f.Key, run), nil
+	}
+	signer, err := eostx.ParsePrivateKey(f.PrivateKey.Reveal())
+	if err != nil {
+		return nil, fmt.Errorf("finalizer private_key: %w", err)
+	}
+	actor, err := eostx.ParseName(f.Actor())
+	if err != nil {
+		return nil, fmt.Errorf("finalizer permission: %w", err)
+	}
+	perm, err := eostx.ParseName(f.PermissionName())
+	if err != nil {
+		return nil, fmt.Errorf("finalizer permission: %w", err)
+	}
+	producer, err := eostx.ParseName(cfg.Producer)
+	if err != nil {
+		return nil, fmt.Errorf("producer: %w", err)
+	}
+	pusher, err := eostx.NewPusher(eostx.PusherConfig{URL: cfg.Nodeos.URL, Timeout: 2 * cfg.Nodeos.Timeout})
+	if err != nil {
+		return nil, err
+	}
+	act := &eostx.FinKeyActivator{Client: nc, Pusher: pusher, Producer: producer, Key: f.Key,
+		Auth: eostx.PermissionLevel{Actor: actor, Permission: perm}, Signer: signer}
+	return keeper.NodeosFinalizer(nc, cfg.Producer, f.Key, act.Activate), nil
+}
