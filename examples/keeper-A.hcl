@@ -100,3 +100,18 @@ logging {
   level = "info"
   json  = false
 }
+
+# Savanna chains: this node's own BLS finalizer key, activated with eosio::actfinkey when this
+# node takes over (see README, "one finalizer key per node"). The permission is a low-privilege
+# one linked to eosio::actfinkey; its private key comes from the environment, never the file.
+# finalizer {
+#   key         = "PUB_BLS_..."
+#   permission  = "eosstorebest@finkey"
+#   private_key = env("FINKEY_PRIVATE_KEY")
+# }
+
+# Commands run in the background when this node starts and stops producing.
+# hooks {
+#   on_promote = ["/usr/local/bin/notify-ops", "promoted"]
+#   on_demote  = ["/usr/local/bin/notify-ops", "demoted"]
+# }
