@@ -32,6 +32,7 @@ const (
 	alertConsulUnreachable   = "consul_unreachable"
 	alertFinalizerKey        = "finalizer_key"
 	alertHookFailed          = "hook_failed"
+	alertFinalizerElsewhere  = "finalizer_key_elsewhere"
 )
 
 // eventHold is how long a one-off event alert (failover, lock lost) stays fired before it is

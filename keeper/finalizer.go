@@ -131,3 +131,27 @@ func callFinalizerKeys(ctx context.Context, timeout time.Duration, f Finalizer) 
 	}
 	return active, pending, savanna, err
 }
+
+// finalizerCheckTicks is how often, in ticks, a holder checks that our producer's active
+// finalizer key is its own (30 s at the default 1 s poll).
+const finalizerCheckTicks = 30
+
+// checkFinalizer, on the holder, raises an alert when our producer's active finalizer key is
+// not this node's: the key votes from a node that does not produce, and if that node dies the
+// producing node pauses itself.
+func (k *Keeper) checkFinalizer(ctx context.Context) {
+	f := k.deps.Finalizer
+	now := k.deps.Now()
+	if f == nil || now.Sub(k.finalizerChecked) < finalizerCheckTicks*k.cfg.PollInterval {
+		return
+	}
+	k.finalizerChecked = now
+	active, pending, savanna, err := callFinalizerKeys(ctx, k.cfg.CallTimeout, f)
+	if err != nil {
+		k.log.Debug("cannot check the active finalizer key", "error", err)
+		return
+	}
+	elsewhere := savanna && !slices.Contains(active, f.Key()) && !slices.Contains(pending, f.Key())
+	k.alerts.set(now, elsewhere, alertFinalizerElsewhere, notify.Critical,
+		fmt.Sprintf("our producer's active finalizer key %v is not this producing node's (%s)", active, f.Key()), k.figures())
+}

@@ -81,6 +81,9 @@ func TestScenarioSavannaTakeoverActivatesFinalizerKey(t *testing.T) {
 	if got := c.net.ActiveFinalizerKey(); got != blsKeyOf("b") {
 		t.Fatalf("active finalizer key = %q, want B's", got)
 	}
+	if c.agents["b"].alerts.fired(alertFinalizerElsewhere) {
+		t.Fatal("B warned that the active key is elsewhere while it is B's own")
+	}
 	if n := c.missedSince(killed); n != 2 {
 		t.Fatalf("missed %d turns, want exactly 2 (B's delay), then 10 turns produced\n%s", n, c.describe())
 	}
@@ -117,4 +120,13 @@ func TestScenarioSavannaActfinkeyRefusedRaisesAlert(t *testing.T) {
 		t.Fatalf("active finalizer key = %q after a refused actfinkey, want A's unchanged", got)
 	}
 	c.assertNoDoubleProduction()
+}
+
+func TestScenarioSavannaActiveKeyElsewhereAlerts(t *testing.T) {
+	c, _ := savannaCluster(t, devPrivateKey)
+	// A produces with its own key active; an operator activates C's key by hand.
+	c.net.SetActiveFinalizerKey(blsKeyOf("c"))
+	c.waitFor("A warning that the active key is on C", 6, func() bool {
+		return c.agents["a"].alerts.fired(alertFinalizerElsewhere)
+	})
 }

@@ -60,6 +60,9 @@ type Keeper struct {
 	hooks    sync.WaitGroup
 	hookErrs chan hookError
 
+	// finalizerChecked is when the holder last checked the active finalizer key.
+	finalizerChecked time.Time
+
 	// ownThrough is the highest block number up to which our producer's blocks are known to be
 	// this node's own (from the log, or from the head when it paused under the lock).
 	ownThrough uint32

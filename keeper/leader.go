@@ -20,6 +20,7 @@ func (k *Keeper) lead(ctx context.Context) {
 	default:
 	}
 	k.updateWatermark(ctx)
+	k.checkFinalizer(ctx)
 	if k.lock.Maintenance {
 		return // no automatic action; fencing on loss still applies
 	}
@@ -174,6 +175,8 @@ func (k *Keeper) release(ctx context.Context, reason string, h *Handoff) {
 	}
 	k.term = nil
 	k.watermark = Block{}
+	k.finalizerChecked = time.Time{}
+	k.alerts.clear(k.deps.Now(), alertFinalizerElsewhere)
 	k.transition(Standby, reason)
 }
 
