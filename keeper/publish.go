@@ -36,6 +36,9 @@ func (k *Keeper) publish(now time.Time) {
 		Maintenance: k.lock.Maintenance, Failovers: k.failovers, Firing: k.alerts.keys(),
 	}
 	s.DistinctProducers, _ = o.distinctProducers(k.cfg.ProducersWindow)
+	if k.deps.Finalizer != nil {
+		s.FinalizerKey = k.deps.Finalizer.Key()
+	}
 	if o.schedKnown {
 		s.MissedTurns = k.missedTurns(0, 64)
 	}

@@ -58,6 +58,10 @@ type Status struct {
 	Maintenance bool   `json:"maintenance"`
 	Failovers   uint64 `json:"failovers"`
 
+	// FinalizerKey is this node's BLS finalizer key when one is configured; agents compare
+	// the keys they publish, since no two nodes may hold the same one.
+	FinalizerKey string `json:"finalizer_key,omitempty"`
+
 	// Alerts currently firing, by key.
 	Firing []string `json:"firing,omitempty"`
 }

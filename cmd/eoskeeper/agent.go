@@ -196,7 +196,8 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 		goRun("consul registration", func(ctx context.Context) error { return reg.Run(ctx, k.Status) })
 	}
 	goRun("status publisher", func(ctx context.Context) error {
-		return publishStatus(ctx, consul.KV(), nodeStatusKey(cfg), k.Status, logger)
+		shared := &sharedKeyCheck{kv: consul.KV(), prefix: statusPrefix(cfg), self: cfg.Node.Name, sink: &sink}
+		return publishStatus(ctx, consul.KV(), nodeStatusKey(cfg), k.Status, shared, logger)
 	})
 
 	hup := make(chan os.Signal, 1)
