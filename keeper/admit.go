@@ -1,6 +1,9 @@
 package keeper
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Evidence is everything the admission rule looks at, gathered by the keeper from its own
 // nodeos and from the lock's value. It is a plain value so the rule can be tested as a table.
@@ -27,6 +30,11 @@ type Evidence struct {
 	// or, without a log, from the blocks that appeared while this node held the lock resumed).
 	ProducedNewest bool
 
+	// FreeFor is how long this node has seen the lock free; Stagger is how long a node of
+	// this role lets higher-priority roles try first once the evidence holds for several
+	// roles at once (a holder whose session expired late, say).
+	FreeFor, Stagger time.Duration
+
 	// Demoted reports that this node gave the lock up for a fault of its own (unhealthy
 	// nodeos, a missed turn while producing, a failed resume) and nobody has held it since.
 	// A demoted node may contend only once our producer has missed more turns since the
@@ -49,7 +57,8 @@ type Admission struct {
 // Admit decides whether this node may try to acquire the lock now (DESIGN.md invariants 3, 5
 // and 8). It admits only a healthy producer node, outside maintenance, with the lock free and
 // this node's nodeos confirmed paused, and then only when one of these holds:
-//   - evidence: our producer missed its most recent Delay turns entirely;
+//   - evidence: our producer missed its most recent Delay turns entirely, and the lock has been
+//     free for the role's Stagger (so B tries before C when both qualify at once);
 //   - hand-off: the free lock's record hands production to this node;
 //   - last producer: this node produced the watermark block and no newer block of ours is on
 //     chain, or it held the lock last and its own nodeos produced our newest block; and the
@@ -82,6 +91,9 @@ func Admit(e Evidence) Admission {
 		return Admission{Contend: true, Why: fmt.Sprintf("hand-off to %s at block %d", h.To, h.Watermark.Num)}
 	}
 	if e.MissedTurns >= e.Delay {
+		if e.FreeFor < e.Stagger {
+			return Admission{Why: fmt.Sprintf("evidence holds; letting higher-priority roles try first (%s of %s)", e.FreeFor.Round(time.Millisecond), e.Stagger)}
+		}
 		return Admission{Contend: true, Why: fmt.Sprintf("our producer missed %d turns (role %s waits for %d)", e.MissedTurns, e.Role, e.Delay)}
 	}
 	handedAway := e.Record.Handoff != nil && e.Record.Handoff.To != e.Node

@@ -3,6 +3,7 @@ package keeper
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAdmit(t *testing.T) {
@@ -71,6 +72,15 @@ func TestAdmit(t *testing.T) {
 			e.Node, e.Role, e.Delay, e.MissedTurns = "a", RoleA, 1, 7
 			e.Demoted, e.MaxDelay, e.MissedSinceDemotion = true, 6, 7
 		}), true, "since this node gave up the lock"},
+		{"evidence waits for the role's stagger", base(func(e *Evidence) {
+			e.MissedTurns, e.FreeFor, e.Stagger = 6, time.Second, 2*time.Second
+		}), false, "letting higher-priority roles try first"},
+		{"evidence after the role's stagger", base(func(e *Evidence) {
+			e.MissedTurns, e.FreeFor, e.Stagger = 6, 2*time.Second, 2*time.Second
+		}), true, "missed 6 turns"},
+		{"hand-off does not wait for the stagger", base(func(e *Evidence) {
+			e.Record.Handoff, e.Stagger = &Handoff{To: "b", Watermark: Block{Num: 100}}, time.Hour
+		}), true, "hand-off to b"},
 		{"watermark of another node", base(func(e *Evidence) { e.Record.Watermark.Node = "c" }), false, "missed 0"},
 		{"empty watermark", base(func(e *Evidence) { e.Node, e.Record.Watermark = "a", Block{Node: "a"} }), false, "missed 0"},
 	}

@@ -42,6 +42,11 @@ type Config struct {
 	// switchover needs to pause, hand off and let the target resume. Default 24 (12 s).
 	HandoffSlots int
 
+	// ContendStagger is the head start each role gives the next lower-priority one when the
+	// evidence holds for both at once: B waits 1 stagger after seeing the lock free, C 2
+	// (ranked by priority delay). Default 2s.
+	ContendStagger time.Duration
+
 	// FinalizerWaitSlots bounds, in block slots of chain time, the wait after activating this
 	// node's finalizer key until a policy shows it. Default 24.
 	FinalizerWaitSlots int
@@ -88,6 +93,7 @@ func DefaultConfig() Config {
 		MaxBackfill:        256,
 		HandoffSlots:       24,
 		FinalizerWaitSlots: 24,
+		ContendStagger:     2 * time.Second,
 		MinPeers:           5,
 		APIFailures:        5,
 		HeadStallBlocks:    20,
@@ -144,8 +150,8 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s must be at least 1, got %d", p.name, p.n))
 		}
 	}
-	if c.MarginSlots < 0 || c.MinPeers < 0 || c.MinProducers < 0 {
-		errs = append(errs, errors.New("margin slots, min peers and min producers must not be negative"))
+	if c.MarginSlots < 0 || c.MinPeers < 0 || c.MinProducers < 0 || c.ContendStagger < 0 {
+		errs = append(errs, errors.New("margin slots, min peers, min producers and contend stagger must not be negative"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("keeper: invalid config: %w", err)
@@ -155,6 +161,18 @@ func (c Config) Validate() error {
 
 // delay returns the role's priority delay in missed turns.
 func (c Config) delay() int { return c.PriorityDelays[c.Role] }
+
+// stagger returns how long this role waits, after seeing the lock free, before acting on its
+// evidence: ContendStagger times the number of roles with a shorter priority delay.
+func (c Config) stagger() time.Duration {
+	rank := 0
+	for _, d := range c.PriorityDelays {
+		if d < c.delay() {
+			rank++
+		}
+	}
+	return time.Duration(rank) * c.ContendStagger
+}
 
 // maxDelay returns the largest priority delay of any role.
 func (c Config) maxDelay() int {

@@ -106,6 +106,7 @@ func testConfig(producer, node string, role Role) Config {
 	cfg.CallTimeout = 300 * time.Millisecond
 	cfg.FenceMargin = 100 * time.Millisecond
 	cfg.HandoffSlots = 6
+	cfg.ContendStagger = 5 * cfg.PollInterval
 	// Generous stall thresholds: a loaded CI machine can delay the simulated chain's clock.
 	cfg.HeadStallBlocks, cfg.LIBStallBlocks = 100, 150
 	level := hclog.Warn

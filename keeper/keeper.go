@@ -39,8 +39,10 @@ type Keeper struct {
 	lockSeen bool
 	// lockErr is the watch's last error, nil when its view is fresh.
 	lockErr error
-	// lockFreeSince is the head slot at which this node first saw the lock free.
+	// lockFreeSince and lockFreeAt are the head slot and the time at which this node first saw
+	// the lock free.
 	lockFreeSince nodeos.Slot
+	lockFreeAt    time.Time
 
 	term Term
 	// lastAcquireErr is the last acquire error logged, so a persisting one is logged once.

@@ -2,6 +2,8 @@ package keeper
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"sync"
 	"time"
 )
@@ -18,7 +20,11 @@ type memLock struct {
 	switchAt time.Time
 	watchers []chan LockView
 	acquires []string // nodes, in acquisition order
-	ttl      time.Duration
+	frozen   map[string]bool
+	// lastFirst delivers views to the most recently started watcher first, favouring
+	// lower-priority agents started later in a race for a freed lock.
+	lastFirst bool
+	ttl       time.Duration
 }
 
 func newMemLock() *memLock { return &memLock{ttl: 5 * time.Second} }
@@ -72,7 +78,11 @@ func (l *memLock) viewLocked() LockView {
 // notifyLocked delivers the latest view to every watcher, replacing an undelivered one.
 func (l *memLock) notifyLocked() {
 	v := l.viewLocked()
-	for _, w := range l.watchers {
+	ws := append([]chan LockView(nil), l.watchers...)
+	if l.lastFirst {
+		slices.Reverse(ws)
+	}
+	for _, w := range ws {
 		select {
 		case <-w:
 		default:
@@ -136,9 +146,23 @@ func (t *memTerm) SetWatermark(ctx context.Context, wm Block) error {
 	return nil
 }
 
+// freeze makes node's agent unable to reach the lock, as a killed process: its release and
+// writes are lost, and its term ends only when revoked (the session expiring).
+func (l *memLock) freeze(node string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.frozen == nil {
+		l.frozen = map[string]bool{}
+	}
+	l.frozen[node] = true
+}
+
 func (t *memTerm) Release(ctx context.Context, h *Handoff) error {
 	t.l.mu.Lock()
 	defer t.l.mu.Unlock()
+	if t.l.frozen[t.node] {
+		return errors.New("memlock: agent cannot reach the lock")
+	}
 	t.lostOnce.Do(func() { close(t.lost) })
 	if t.l.held != t {
 		return nil

@@ -336,3 +336,25 @@ func TestScenarioHooksRunOnPromoteAndDemote(t *testing.T) {
 		t.Fatalf("C ran a hook without leading: %q", b)
 	}
 }
+
+// When the lock frees late (a dead holder's session expiring) after both B and C have their
+// evidence, B must win: C gives it a head start.
+func TestScenarioPriorityWhenBothStandbysQualify(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	c.waitTurns(1)
+	c.net.Node("a").Kill()
+	lock.freeze("a")
+	lock.lastFirst = true // C hears of the free lock before B
+	c.agents["a"].crash() // its session stays until it expires
+	c.waitTurns(8)        // B (2) and C (6) both have their evidence
+	if h := lock.holder(); h != "a" {
+		t.Fatalf("lock holder %q before the session expired, want a", h)
+	}
+	lock.revoke()
+	c.waitFor("a new leader", 4, func() bool { return c.leader() != "" })
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
+		t.Fatalf("acquisitions = %v, want [a b]: B outranks C", got)
+	}
+	c.assertNoDoubleProduction()
+}

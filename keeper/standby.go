@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
 	"github.com/eoskeeper/eoskeeper/notify"
@@ -61,6 +62,10 @@ func (k *Keeper) evidence() Evidence {
 		PausedConfirmed: k.obs.pausedKnown && k.obs.paused,
 		LastOurBlock:    k.obs.lastOur,
 		ProducedNewest:  k.obs.lastOur.Num > 0 && k.obs.lastOur.Num <= k.ownThrough,
+		Stagger:         k.cfg.stagger(),
+	}
+	if !k.lockFreeAt.IsZero() {
+		ev.FreeFor = k.deps.Now().Sub(k.lockFreeAt)
 	}
 	if k.demotedAt != 0 {
 		ev.Demoted, ev.MaxDelay = true, k.cfg.maxDelay()
@@ -154,12 +159,12 @@ func (k *Keeper) lockChanged(v LockView) {
 	k.lock, k.lockSeen = v, true
 	switch {
 	case v.Held:
-		k.lockFreeSince = 0
+		k.lockFreeSince, k.lockFreeAt = 0, time.Time{}
 		if v.Record.Node != k.cfg.Node {
 			k.demotedAt = 0 // another node took over: back to the normal rule
 		}
 	case !seen || old.Held:
-		k.lockFreeSince = k.obs.headSlot
+		k.lockFreeSince, k.lockFreeAt = k.obs.headSlot, k.deps.Now()
 	}
 	if seen && v.Held && old.Record.Node != v.Record.Node {
 		k.log.Info("lock holder changed", "from", old.Record.Node, "to", v.Record.Node)
