@@ -165,7 +165,7 @@ func (c *Client) call(ctx context.Context, endpoint string, params, out any) err
 	}
 	c.logger.Trace("request", "endpoint", endpoint, "status", resp.StatusCode, "bytes", len(raw), "duration", time.Since(start))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newAPIError(endpoint, resp.StatusCode, raw)
+		return DecodeAPIError(endpoint, resp.StatusCode, raw)
 	}
 	if len(raw) > maxResponseBytes {
 		return &DecodeError{Endpoint: endpoint, Status: resp.StatusCode, Snippet: clipText(raw),
@@ -180,8 +180,9 @@ func (c *Client) call(ctx context.Context, endpoint string, params, out any) err
 	return nil
 }
 
-// newAPIError builds the error for a non-2xx reply, decoding nodeos's error body when there is one.
-func newAPIError(endpoint string, status int, raw []byte) *APIError {
+// DecodeAPIError builds the error for a non-2xx reply of endpoint, decoding nodeos's error
+// body ({"code","message","error":{"code","name","what","details"}}) when there is one.
+func DecodeAPIError(endpoint string, status int, raw []byte) *APIError {
 	e := &APIError{Endpoint: endpoint, Status: status}
 	var eb struct {
 		Code    int             `json:"code"`

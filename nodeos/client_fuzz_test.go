@@ -84,7 +84,7 @@ func FuzzDecodeError(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, ep := range []string{PathPause, PathGetInfo, PathGetFinalizerInfo} {
 			for _, status := range []int{400, 404, 500} {
-				e := newAPIError(ep, status, b)
+				e := DecodeAPIError(ep, status, b)
 				msg := e.Error()
 				if !strings.HasPrefix(msg, "nodeos: "+ep+": ") {
 					t.Fatalf("error text %q does not name the endpoint", msg)

@@ -189,7 +189,7 @@ func (p *Pusher) Push(ctx context.Context, st *SignedTransaction) (*PushResult, 
 		return nil, transportError(ctx, p.path, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		api := DecodeAPIError(p.path, resp.StatusCode, raw)
+		api := nodeos.DecodeAPIError(p.path, resp.StatusCode, raw)
 		return nil, &PushError{TxID: st.ID(), Kind: pushKind(api.Err.Code), API: api}
 	}
 	var out PushResult
@@ -197,25 +197,6 @@ func (p *Pusher) Push(ctx context.Context, st *SignedTransaction) (*PushResult, 
 		return nil, &nodeos.DecodeError{Endpoint: p.path, Status: resp.StatusCode, Snippet: clip(raw), Err: err}
 	}
 	return &out, nil
-}
-
-// DecodeAPIError decodes a nodeos error reply into a *nodeos.APIError (the shape
-// {"code":..,"message":..,"error":{"code":..,"name":..,"what":..,"details":[..]}}).
-func DecodeAPIError(endpoint string, status int, raw []byte) *nodeos.APIError {
-	e := &nodeos.APIError{Endpoint: endpoint, Status: status}
-	var eb struct {
-		Code    int             `json:"code"`
-		Message string          `json:"message"`
-		Error   json.RawMessage `json:"error"`
-	}
-	if err := json.Unmarshal(raw, &eb); err == nil && (eb.Code != 0 || eb.Message != "") {
-		e.Code, e.Message = eb.Code, eb.Message
-		_ = json.Unmarshal(eb.Error, &e.Err)
-		return e
-	}
-	e.Message = http.StatusText(status)
-	e.Body = clip(raw)
-	return e
 }
 
 func clip(raw []byte) string {
