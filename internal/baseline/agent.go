@@ -44,8 +44,8 @@ type Agent struct {
 	status Status
 }
 
-// New validates cfg, fills its defaults and returns an Agent. It makes no request. A nil log
-// discards the agent's log lines. Errors match ErrInvalidConfig (a *ConfigError naming the
+// New validates cfg, fills its defaults and returns an Agent. It makes no request. Its log
+// lines carry role=<Role>; a nil log discards them. Errors match ErrInvalidConfig (a *ConfigError naming the
 // field) or come from nodeos.NewClient.
 func New(cfg Config, log hclog.Logger) (*Agent, error) {
 	cfg, err := cfg.withDefaults()
@@ -55,6 +55,7 @@ func New(cfg Config, log hclog.Logger) (*Agent, error) {
 	if log == nil {
 		log = hclog.NewNullLogger()
 	}
+	log = log.With("role", cfg.Role.String())
 	client, err := nodeos.NewClient(nodeos.Config{URL: cfg.URL, Timeout: cfg.Timeout, Logger: log.Named("nodeos")})
 	if err != nil {
 		return nil, &ConfigError{Field: "URL", Reason: err.Error()}
@@ -91,7 +92,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	if !a.ran.CompareAndSwap(false, true) {
 		return ErrAlreadyRun
 	}
-	a.log.Info("starting", "role", a.cfg.Role, "producer", a.cfg.Producer, "absent", a.cfg.Absent, "interval", a.cfg.Interval)
+	a.log.Info("starting", "producer", a.cfg.Producer, "absent", a.cfg.Absent, "interval", a.cfg.Interval)
 	if a.cfg.Role != RoleA {
 		if err := a.pauseAtStart(ctx); err != nil {
 			return err
