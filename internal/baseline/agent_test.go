@@ -115,8 +115,8 @@ func TestPresentSampleResetsStreak(t *testing.T) {
 		s := agentB.Status()
 		return s.Resets == resets+1 && s.AbsentSince.IsZero() && s.HeadProducer == ours
 	})
+	second := time.Now() // before the move, so B's streak cannot start earlier
 	n.Advance(12)
-	second := time.Now()
 	staysPaused(t, agentB, nodeB, testAbsent*7/10)
 
 	waitFor(t, n, testAbsent+3*time.Second, "B to resume", func() bool { return agentB.Status().Resumed() })
