@@ -61,3 +61,12 @@ drill: drill-bins
 drill-short: drill-bins
 	@[ "$$(id -u)" = 0 ] || { echo "make drill-short needs root (ip netns)"; exit 1; }
 	./bin/drill -bin bin -scenarios 1,4,6,12
+
+# bench-agent measures each drill agent's steady state (RSS, CPU, Consul requests per second)
+# over 10 minutes at the real 500 ms block interval and 1 s nodeos polling; needs root.
+BENCH_MD ?= bin/bench-agent.md
+
+.PHONY: bench-agent
+bench-agent: drill-bins
+	@[ "$$(id -u)" = 0 ] || { echo "make bench-agent needs root (ip netns)"; exit 1; }
+	./bin/drill -bin bin -bench 10m -block-interval 500ms -markdown $(BENCH_MD)

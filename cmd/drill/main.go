@@ -2,6 +2,10 @@
 // and prints the results as a table.
 //
 //	drill [-scenarios 1,4,6,12] [-markdown FILE] [-bin bin] [-run-dir DIR] [-block-interval 50ms]
+//	drill -bench 10m [-block-interval 500ms] [-poll-interval 1s] [-markdown FILE]
+//
+// With -bench it runs no scenario but measures the agents' steady state instead: resident
+// memory, CPU and Consul requests of each agent process over the given window.
 //
 // It needs bin/eoskeeper, bin/nodeosnet and bin/consul, and root for network namespaces
 // (without them it runs on loopback and skips the scenarios that cut links). It exits 1 when
@@ -38,6 +42,8 @@ func run(args []string) int {
 	runDir := fs.String("run-dir", "", "directory for logs and configurations (default: a new temporary directory)")
 	interval := fs.Duration("block-interval", 50*time.Millisecond, "simulated chain's wall time per block")
 	noNetns := fs.Bool("no-netns", false, "run on loopback even where network namespaces work")
+	bench := fs.Duration("bench", 0, "measure the agents' steady state over this window instead of running scenarios")
+	poll := fs.Duration("poll-interval", 0, "agents' nodeos poll_interval (default 100ms for scenarios, 1s for -bench)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -67,8 +73,11 @@ func run(args []string) int {
 	logger.Info("run directory", "path", *runDir, "netns", !*noNetns && drill.NetnsAvailable())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts := drill.Options{BinDir: binDir, RunDir: *runDir, BlockInterval: *interval, NoNetns: *noNetns, Logger: logger}
+	opts := drill.Options{BinDir: binDir, RunDir: *runDir, BlockInterval: *interval, PollInterval: *poll, NoNetns: *noNetns, Logger: logger}
 	start := time.Now()
+	if *bench > 0 {
+		return runBench(ctx, opts, *bench, *md, start)
+	}
 	results, err := drill.Run(ctx, opts, ids)
 	_ = drill.WriteTable(os.Stdout, results)
 	if err != nil {
@@ -90,6 +99,30 @@ func run(args []string) int {
 	}
 	for _, r := range results {
 		if !r.Pass && !r.Skipped {
+			return 1
+		}
+	}
+	return 0
+}
+
+// runBench measures the agents' steady state and prints (and optionally writes) the table.
+func runBench(ctx context.Context, opts drill.Options, window time.Duration, md string, start time.Time) int {
+	res, err := drill.Bench(ctx, opts, window)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "drill:", err)
+		return 1
+	}
+	_ = drill.WriteBenchTable(os.Stdout, res)
+	if md != "" {
+		f, err := os.Create(md)
+		if err == nil {
+			err = drill.WriteBenchMarkdown(f, res, start, machine())
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "drill:", err)
 			return 1
 		}
 	}

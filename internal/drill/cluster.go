@@ -25,6 +25,8 @@ type Options struct {
 	BlockInterval time.Duration
 	// Producers is the schedule size; default 4.
 	Producers int
+	// PollInterval is the agents' nodeos poll_interval; default 100ms.
+	PollInterval time.Duration
 	// NoNetns forces the loopback topology even where namespaces work.
 	NoNetns bool
 	// Logger receives progress; default hclog.NewNullLogger().
@@ -75,6 +77,9 @@ func (o *Options) defaults() {
 	}
 	if o.Producers <= 0 {
 		o.Producers = 4
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 100 * time.Millisecond
 	}
 	if o.Logger == nil {
 		o.Logger = hclog.NewNullLogger()
@@ -188,7 +193,8 @@ func (c *Cluster) startConsul(ctx context.Context) error {
 		}
 		argv := append([]string{c.bin("consul"), "agent", "-data-dir", filepath.Join(c.dir, "consul-"+h),
 			"-bind", ip, "-client", clientAddrs, "-node", "host-" + h,
-			"-hcl", "leave_on_terminate = false", "-hcl", "skip_leave_on_interrupt = true"},
+			"-hcl", "leave_on_terminate = false", "-hcl", "skip_leave_on_interrupt = true",
+			"-hcl", `telemetry { prometheus_retention_time = "24h" disable_hostname = true }`},
 			consulPortArgs(7510+i, 7310+i, 7410+i, 7460+i)...)
 		p, err := startProc("consul-"+h, filepath.Join(c.dir, "consul-"+h+".log"), c.topo.wrap(h, append(argv, joins...)))
 		if err != nil {
@@ -221,7 +227,7 @@ producer = %q
 nodeos {
   url           = "http://%s:%d"
   log_file      = %q
-  poll_interval = "100ms"
+  poll_interval = "`+c.opts.PollInterval.String()+`"
   timeout       = "1s"
 }
 consul {
