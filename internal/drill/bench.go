@@ -52,8 +52,11 @@ type AgentLoad struct {
 	Role  string // "A holder", "B standby", ...
 	State string // the agent's state at the end of the window
 	PID   int
-	// MaxRSS and FinalRSS are VmRSS in bytes, sampled every second.
-	MaxRSS, FinalRSS int64
+	// MaxRSS and FinalRSS are VmRSS in bytes, sampled every second. FinalAnon and FinalFile split
+	// FinalRSS into anonymous memory (heap, stacks) and file pages (mostly the mapped binary,
+	// shared by every process running it).
+	MaxRSS, FinalRSS     int64
+	FinalAnon, FinalFile int64
 	// CPUSeconds is utime+stime over the window; CPUPercent is that per wall second, × 100.
 	CPUSeconds, CPUPercent float64
 	// ConsulRequests counts the HTTP requests the agent made to its Consul client in the window;
@@ -136,7 +139,7 @@ sampling:
 				if err != nil {
 					return res, fmt.Errorf("drill: agent %s: %w", h, err)
 				}
-				maxRSS[h] = max(maxRSS[h], rss)
+				maxRSS[h] = max(maxRSS[h], rss.total)
 			}
 		}
 	}
@@ -153,7 +156,7 @@ sampling:
 		reqs, top := diffRequests(b.requests, a.requests)
 		res.Agents = append(res.Agents, AgentLoad{
 			Host: h, Role: agentRole[h], State: a.status.State.String(), PID: a.pid,
-			MaxRSS: max(maxRSS[h], a.rss), FinalRSS: a.rss,
+			MaxRSS: max(maxRSS[h], a.rss.total), FinalRSS: a.rss.total, FinalAnon: a.rss.anon, FinalFile: a.rss.file,
 			CPUSeconds: cpu, CPUPercent: cpu / wall * 100,
 			ConsulRequests: reqs, ConsulRate: reqs / wall, TopPaths: top,
 			Transitions: a.status.Transitions - b.status.Transitions,
@@ -205,7 +208,7 @@ const benchProducersWindow = 120
 // hostSample is one host's counters at one moment.
 type hostSample struct {
 	pid      int
-	rss      int64
+	rss      procRSS
 	cpuTicks uint64
 	requests map[PathCount]float64 // Count is zero in the keys
 	status   keeper.Status
@@ -272,12 +275,31 @@ func verifyAgentPID(pid int) error {
 	return nil
 }
 
-func readRSS(pid int) (int64, error) {
+// procRSS is a process's resident memory in bytes: VmRSS, and its RssAnon and RssFile parts.
+type procRSS struct{ total, anon, file int64 }
+
+func readRSS(pid int) (procRSS, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, fmt.Errorf("drill: %w", err)
+		return procRSS{}, fmt.Errorf("drill: %w", err)
 	}
-	return parseVmRSS(b)
+	return parseRSS(b)
+}
+
+// parseRSS reads VmRSS, RssAnon and RssFile from a /proc/<pid>/status file.
+func parseRSS(status []byte) (procRSS, error) {
+	var r procRSS
+	for _, f := range []struct {
+		key string
+		v   *int64
+	}{{"VmRSS", &r.total}, {"RssAnon", &r.anon}, {"RssFile", &r.file}} {
+		v, err := statusKB(status, f.key)
+		if err != nil {
+			return procRSS{}, err
+		}
+		*f.v = v
+	}
+	return r, nil
 }
 
 func readCPUTicks(pid int) (uint64, error) {
@@ -288,25 +310,25 @@ func readCPUTicks(pid int) (uint64, error) {
 	return parseStatCPU(b)
 }
 
-// parseVmRSS returns the VmRSS line of a /proc/<pid>/status file in bytes.
-func parseVmRSS(status []byte) (int64, error) {
+// statusKB returns the "<key>: <n> kB" line of a /proc/<pid>/status file in bytes.
+func statusKB(status []byte, key string) (int64, error) {
 	sc := bufio.NewScanner(bytes.NewReader(status))
 	for sc.Scan() {
 		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok || k != "VmRSS" {
+		if !ok || k != key {
 			continue
 		}
 		f := strings.Fields(v)
 		if len(f) != 2 || f[1] != "kB" {
-			return 0, fmt.Errorf("drill: VmRSS %q: want \"<n> kB\"", strings.TrimSpace(v))
+			return 0, fmt.Errorf("drill: %s %q: want \"<n> kB\"", key, strings.TrimSpace(v))
 		}
 		kb, err := strconv.ParseInt(f[0], 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("drill: VmRSS: %w", err)
+			return 0, fmt.Errorf("drill: %s: %w", key, err)
 		}
 		return kb << 10, nil
 	}
-	return 0, errors.New("drill: no VmRSS in status")
+	return 0, fmt.Errorf("drill: no %s in status", key)
 }
 
 // parseStatCPU returns utime+stime (in USER_HZ ticks) of a /proc/<pid>/stat line. The command
@@ -467,7 +489,7 @@ func diffRequests(before, after map[PathCount]float64) (float64, []PathCount) {
 	return total, top
 }
 
-var benchHeader = []string{"agent", "pid", "state (changes)", "max RSS", "final RSS", "CPU s", "CPU %", "Consul req/s", "top Consul paths (requests)", "goals"}
+var benchHeader = []string{"agent", "pid", "state (changes)", "max RSS", "final RSS", "final anon / file", "CPU s", "CPU %", "Consul req/s", "top Consul paths (requests)", "goals"}
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 
@@ -494,7 +516,7 @@ func (a AgentLoad) cells() []string {
 	if len(miss) > 0 {
 		goals = "missed: " + strings.Join(miss, ", ")
 	}
-	return []string{a.Role, strconv.Itoa(a.PID), fmt.Sprintf("%s (%d)", a.State, a.Transitions), mib(a.MaxRSS), mib(a.FinalRSS),
+	return []string{a.Role, strconv.Itoa(a.PID), fmt.Sprintf("%s (%d)", a.State, a.Transitions), mib(a.MaxRSS), mib(a.FinalRSS), mib(a.FinalAnon) + " / " + mib(a.FinalFile),
 		fmt.Sprintf("%.2f", a.CPUSeconds), fmt.Sprintf("%.3f", a.CPUPercent),
 		fmt.Sprintf("%.2f", a.ConsulRate), strings.Join(paths, "; "), goals}
 }

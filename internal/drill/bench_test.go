@@ -8,22 +8,23 @@ import (
 	"time"
 )
 
-func TestParseVmRSS(t *testing.T) {
-	status := "Name:\teoskeeper\nVmPeak:\t 1300000 kB\nVmHWM:\t   24000 kB\nVmRSS:\t   22716 kB\nRssAnon:\t    9000 kB\n"
-	got, err := parseVmRSS([]byte(status))
+func TestParseRSS(t *testing.T) {
+	status := "Name:\teoskeeper\nVmPeak:\t 1300000 kB\nVmHWM:\t   24000 kB\nVmRSS:\t   22716 kB\nRssAnon:\t    7500 kB\nRssFile:\t   15216 kB\nRssShmem:\t       0 kB\n"
+	got, err := parseRSS([]byte(status))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := int64(22716) * 1024; got != want {
-		t.Errorf("VmRSS = %d, want %d", got, want)
+	if want := (procRSS{total: 22716 << 10, anon: 7500 << 10, file: 15216 << 10}); got != want {
+		t.Errorf("parseRSS = %+v, want %+v", got, want)
 	}
 	for name, bad := range map[string]string{
-		"missing":  "Name:\tx\nVmHWM:\t 10 kB\n",
-		"unit":     "VmRSS:\t 10 MB\n",
-		"number":   "VmRSS:\t ten kB\n",
-		"no value": "VmRSS:\n",
+		"missing":  "Name:\tx\nVmHWM:\t 10 kB\nRssAnon:\t 1 kB\nRssFile:\t 1 kB\n",
+		"no anon":  "VmRSS:\t 10 kB\nRssFile:\t 1 kB\n",
+		"unit":     "VmRSS:\t 10 MB\nRssAnon:\t 1 kB\nRssFile:\t 1 kB\n",
+		"number":   "VmRSS:\t ten kB\nRssAnon:\t 1 kB\nRssFile:\t 1 kB\n",
+		"no value": "VmRSS:\nRssAnon:\t 1 kB\nRssFile:\t 1 kB\n",
 	} {
-		if _, err := parseVmRSS([]byte(bad)); err == nil {
+		if _, err := parseRSS([]byte(bad)); err == nil {
 			t.Errorf("%s: no error for %q", name, bad)
 		}
 	}
@@ -59,7 +60,7 @@ func TestProcSelf(t *testing.T) {
 	if err != nil {
 		t.Skipf("no /proc here: %v", err)
 	}
-	if rss < 1<<20 || rss > 4<<30 {
+	if rss.total < 1<<20 || rss.total > 4<<30 || rss.anon+rss.file > rss.total {
 		t.Errorf("own RSS %d bytes is implausible", rss)
 	}
 	before, err := readCPUTicks(pid)
@@ -170,7 +171,7 @@ func TestDiffRequests(t *testing.T) {
 func TestWriteBenchTable(t *testing.T) {
 	r := BenchResult{Topology: "netns", Window: 10 * time.Minute, PollInterval: time.Second, BlockInterval: 500 * time.Millisecond,
 		Agents: []AgentLoad{
-			{Host: "a", Role: "A holder", State: "leader", PID: 7, MaxRSS: 21 << 20, FinalRSS: 19 << 20, CPUSeconds: 1.2, CPUPercent: 0.2,
+			{Host: "a", Role: "A holder", State: "leader", PID: 7, MaxRSS: 21 << 20, FinalRSS: 19 << 20, FinalAnon: 6 << 20, FinalFile: 13 << 20, CPUSeconds: 1.2, CPUPercent: 0.2,
 				ConsulRate: 2.25, TopPaths: []PathCount{{"GET", "v1_kv_", 600}}},
 			{Host: "f", Role: "F watcher", State: "watching", PID: 9, MaxRSS: 12 << 20, FinalRSS: 12 << 20, CPUSeconds: 4.2, CPUPercent: 0.7},
 		}}
@@ -181,7 +182,7 @@ func TestWriteBenchTable(t *testing.T) {
 	if err := WriteBenchMarkdown(&md, r, time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC), "box"); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"21.0 MiB", "19.0 MiB", "2.25", "GET v1_kv_ 600", "missed: RSS", "missed: CPU", "leader (0)"} {
+	for _, s := range []string{"21.0 MiB", "19.0 MiB", "2.25", "GET v1_kv_ 600", "6.0 MiB / 13.0 MiB", "missed: RSS", "missed: CPU", "leader (0)"} {
 		if !strings.Contains(text.String(), s) {
 			t.Errorf("text table lacks %q:\n%s", s, text.String())
 		}
