@@ -28,6 +28,8 @@ type cluster struct {
 	agents map[string]*agent
 	// finalizers, when set, gives each new agent its Finalizer.
 	finalizers func(node string) Finalizer
+	// fence, when set, is every new agent's Deps.Fence.
+	fence func(ctx context.Context, argv []string) error
 }
 
 // agent is one keeper with its nodeos.
@@ -86,6 +88,7 @@ func (c *cluster) startAgent(name string, role Role, mod ...func(*Config)) *agen
 	if c.finalizers != nil {
 		deps.Finalizer = c.finalizers(name)
 	}
+	deps.Fence = c.fence
 	a.k, err = New(cfg, deps)
 	if err != nil {
 		c.t.Fatalf("keeper.New(%s): %v", name, err)
@@ -263,6 +266,7 @@ func (c *cluster) describe() string {
 	}
 	s += fmt.Sprintf("  unpaused nodes: %v; missed turns so far: %d; double-produced turns: %d\n",
 		c.producingNodes(), len(c.net.Missed()), len(c.net.DoubleProduced()))
+	s += fmt.Sprintf("  missed turns: %v\n", c.net.Missed())
 	return s
 }
 

@@ -57,6 +57,8 @@ type Keeper struct {
 	// demotedAt is the head slot at which this node gave the lock up for a fault of its own,
 	// 0 when it is not demoted (see Evidence.Demoted).
 	demotedAt nodeos.Slot
+	// resignReason is why a holder in Fencing is giving the lock up once nodeos is paused.
+	resignReason string
 
 	// hooks counts running hook commands; hookErrs reports their failures to the loop.
 	hooks    sync.WaitGroup
@@ -165,6 +167,8 @@ func (k *Keeper) tick(ctx context.Context) {
 		k.standby(ctx)
 	case Leader:
 		k.lead(ctx)
+	case Fencing:
+		k.holdUnconfirmed(ctx)
 	case Watching:
 	}
 	k.checkAlerts(now)

@@ -2,8 +2,10 @@ package keeper
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
@@ -139,18 +141,46 @@ func (k *Keeper) demote() {
 }
 
 // resign pauses nodeos, confirms it, and releases the lock (without a hand-off: the standbys
-// then need the missed-turn evidence). If the pause cannot be confirmed the fence command runs.
+// then need the missed-turn evidence). The lock is released only when nodeos is confirmed
+// paused, refuses connections (no process listens on its API: it is down), or the fence
+// command ran. Otherwise this node keeps the lock in Fencing and tries again every tick: a
+// nodeos that is stopped or hung, not dead, carries on unpaused when it wakes, and releasing
+// would let a standby resume beside it.
 func (k *Keeper) resign(ctx context.Context, reason string, h *Handoff) {
 	deadline := k.deps.Now().Add(2 * k.cfg.CallTimeout)
 	if fb := k.term.FenceBy().Add(-k.cfg.FenceMargin); fb.Before(deadline) {
 		deadline = fb
 	}
-	if err := k.pauseConfirmed(ctx, deadline); err != nil {
-		k.runFence(err)
-	} else {
+	err := k.pauseConfirmed(ctx, deadline)
+	switch {
+	case err == nil:
 		k.notePausedProduction(ctx)
+	case nodeosDown(err):
+		k.log.Warn("nodeos refuses connections: it is down; releasing the lock", "error", err)
+	case k.runFence(err, true):
+	default:
+		k.resignReason = reason
+		k.transition(Fencing, "keeping the lock until nodeos is confirmed paused: "+reason)
+		return
 	}
+	k.alerts.clear(k.deps.Now(), alertFenceFailed)
+	k.resignReason = ""
 	k.release(ctx, reason, h)
+}
+
+// nodeosDown reports whether err shows that nothing listens on nodeos's API address.
+func nodeosDown(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
+
+// holdUnconfirmed is the tick of a holder whose nodeos could not be confirmed paused: it keeps
+// the lock so no other node produces, and tries to pause again (or fences on loss).
+func (k *Keeper) holdUnconfirmed(ctx context.Context) {
+	select {
+	case <-k.term.Lost():
+		k.fence(ctx, "lock lost while nodeos could not be confirmed paused")
+		return
+	default:
+	}
+	k.resign(ctx, k.resignReason, nil)
 }
 
 // notePausedProduction runs once nodeos is confirmed paused under a term: without a log to
@@ -189,7 +219,12 @@ func (k *Keeper) fence(ctx context.Context, reason string) {
 	fctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), fenceBy)
 	defer cancel()
 	if err := k.pauseConfirmed(fctx, fenceBy.Add(-k.cfg.FenceMargin)); err != nil {
-		k.runFence(err)
+		if nodeosDown(err) {
+			k.log.Warn("nodeos refuses connections: it is down", "error", err)
+			k.alerts.clear(k.deps.Now(), alertFenceFailed)
+		} else {
+			k.runFence(err, false)
+		}
 	} else {
 		k.alerts.clear(k.deps.Now(), alertFenceFailed)
 		k.notePausedProduction(fctx)
@@ -198,9 +233,12 @@ func (k *Keeper) fence(ctx context.Context, reason string) {
 	k.release(fctx, reason, nil)
 }
 
-// runFence runs the fence command when nodeos could not be confirmed paused.
-func (k *Keeper) runFence(cause error) {
+// runFence runs the fence command when nodeos could not be confirmed paused, raises the
+// fence_failed alert, and reports whether the command ran and succeeded. keeping says the
+// holder keeps the lock when it did not.
+func (k *Keeper) runFence(cause error, keeping bool) bool {
 	msg := "cannot confirm nodeos paused: " + cause.Error()
+	ran := false
 	if len(k.cfg.FenceCommand) > 0 {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -208,10 +246,15 @@ func (k *Keeper) runFence(cause error) {
 			msg += "; fence command failed: " + err.Error()
 		} else {
 			msg += "; fence command ran"
+			ran = true
 		}
 	} else {
 		msg += "; no fence command configured"
 	}
+	if !ran && keeping {
+		msg += "; keeping the lock so no other node produces beside it"
+	}
 	k.log.Error("fencing", "detail", msg)
 	k.alerts.raise(k.deps.Now(), alertFenceFailed, notify.Critical, msg, k.figures())
+	return ran
 }

@@ -2,12 +2,16 @@ package keeper
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/eoskeeper/eoskeeper/nodeos"
 )
 
 // Scenario tests: a simulated nodeos network with an accelerated chain, one keeper per node
@@ -355,6 +359,86 @@ func TestScenarioPriorityWhenBothStandbysQualify(t *testing.T) {
 	c.waitFor("a new leader", 4, func() bool { return c.leader() != "" })
 	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
 		t.Fatalf("acquisitions = %v, want [a b]: B outranks C", got)
+	}
+	c.assertNoDoubleProduction()
+}
+
+// A holder whose nodeos is stopped (SIGSTOP) cannot confirm a pause. Without a fence command it
+// must keep the lock: a stopped nodeos carries on unpaused when continued, so a standby resuming
+// meanwhile would produce beside it. Once nodeos continues, the holder pauses it and resigns.
+func TestScenarioHolderNodeosStoppedKeepsLock(t *testing.T) {
+	lock := newMemLock()
+	c := steadyCluster(t, lock)
+	c.waitTurns(1)
+	a := c.net.Node("a")
+	a.Freeze(true)
+	t.Cleanup(func() { a.Freeze(false) })
+	// B's evidence (2 missed turns) is long complete by then.
+	c.waitTurns(6)
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("acquisitions = %v while A's nodeos was stopped, want [a]: a standby resumed beside a stopped, unpaused nodeos", got)
+	}
+	if st := c.agents["a"].k.Status().State; st != Fencing {
+		t.Fatalf("A is %s while its nodeos is stopped, want fencing", st)
+	}
+	if !c.agents["a"].alerts.fired(alertFenceFailed) {
+		t.Fatal("A raised no fence_failed alert")
+	}
+	a.Freeze(false)
+	c.waitFor("B leading after A's nodeos continued", 10, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitTurns(2)
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
+		t.Fatalf("acquisitions = %v, want [a b]", got)
+	}
+	if !a.Status().Paused {
+		t.Fatal("A's nodeos is not paused after A resigned")
+	}
+	c.assertNoDoubleProduction()
+}
+
+// With a fence command that stops nodeos for good, the holder of a stopped nodeos runs it,
+// releases the lock, and B takes over after its evidence.
+func TestScenarioHolderNodeosStoppedFenced(t *testing.T) {
+	lock := newMemLock()
+	var fenced atomic.Int32
+	var fencedAt atomic.Uint32
+	c := newCluster(t, lock, testProducers)
+	c.fence = func(ctx context.Context, argv []string) error {
+		if !slices.Equal(argv, []string{"kill-nodeos", "a"}) {
+			return fmt.Errorf("unexpected fence command %q", argv)
+		}
+		if fenced.Add(1) == 1 {
+			fencedAt.Store(uint32(c.net.Slot()))
+		}
+		c.net.Node("a").Kill()
+		return nil
+	}
+	fenceCmd := func(cfg *Config) { cfg.FenceCommand = []string{"kill-nodeos", cfg.Node} }
+	c.addNode("a", RoleA)
+	c.addNode("b", RoleB)
+	c.addNode("c", RoleC)
+	c.net.Start()
+	c.startAgent("a", RoleA, fenceCmd)
+	c.waitFor("A leading", 6, func() bool { return c.agents["a"].k.Status().State == Leader })
+	c.startAgent("b", RoleB, fenceCmd)
+	c.startAgent("c", RoleC, fenceCmd)
+	c.waitFor("standbys healthy", 6, func() bool {
+		return c.agents["b"].k.Status().Healthy && c.agents["c"].k.Status().Healthy
+	})
+	c.waitTurns(1)
+	c.net.Node("a").Freeze(true)
+	c.waitFor("B leading", 10, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitTurns(2)
+	if fenced.Load() == 0 {
+		t.Fatal("the fence command never ran")
+	}
+	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
+		t.Fatalf("acquisitions = %v, want [a b]", got)
+	}
+	// B's evidence is complete long before A's agent gives up on the pause (the API timeouts
+	// take several rounds of this accelerated chain), so B takes over at once after the fence.
+	if n := c.missedSince(nodeos.Slot(fencedAt.Load())); n > 1 {
+		t.Fatalf("missed %d turns after the fence ran, want at most 1\n%s", n, c.describe())
 	}
 	c.assertNoDoubleProduction()
 }

@@ -107,7 +107,7 @@ func (k *Keeper) acquire(ctx context.Context, adm Admission) {
 		return
 	}
 	k.alerts.clear(k.deps.Now(), alertResumeFailed)
-	k.resumedAt = k.obs.headSlot
+	k.resumedAt = k.headAfterResume(ctx)
 	if prev.Node != "" && prev.Node != k.cfg.Node {
 		k.failovers++
 		k.alerts.event(k.deps.Now(), alertFailover, notify.Warning,
@@ -115,6 +115,29 @@ func (k *Keeper) acquire(ctx context.Context, adm Admission) {
 	}
 	k.demotedAt = 0
 	k.transition(Leader, adm.Why)
+}
+
+// headAfterResume is the slot from which this node answers for our producer's turns once
+// nodeos is confirmed resumed. The head is read afresh (the tick's observation can be older),
+// and since the head block's slot lags the chain's clock while our producer is missing, the
+// turn that may already be under way is not this node's to answer for: it joined it too late
+// to sign every slot, perhaps any.
+func (k *Keeper) headAfterResume(ctx context.Context) nodeos.Slot {
+	head := k.obs.headSlot
+	if info, err := callNode(ctx, k.cfg.CallTimeout, k.deps.Node.Info); err == nil && nodeos.SlotOf(info.HeadTime) > head {
+		head = nodeos.SlotOf(info.HeadTime)
+	}
+	o := &k.obs
+	if !o.schedKnown {
+		return head
+	}
+	if _, in := o.sched.CurrentTurn(k.cfg.Producer, head); in {
+		return head
+	}
+	if next, ok := o.sched.NextTurn(k.cfg.Producer, head); ok {
+		return next.First + 1
+	}
+	return head
 }
 
 // resumeConfirmed resumes nodeos and confirms paused == false, provided the term still holds.

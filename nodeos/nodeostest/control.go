@@ -44,7 +44,7 @@ func (nd *Node) Status() NodeStatus {
 //
 //	GET  /status                      {"slot","time","head":Block,"ours","schedule":[...]}
 //	GET  /nodes                       [NodeStatus...]
-//	POST /nodes/{name}/kill           also restart, hang, unhang, stall, unstall
+//	POST /nodes/{name}/kill           also restart, hang, unhang, stop, cont, stall, unstall
 //	POST /nodes/{name}/fail500?on=1   also malformed?on=0|1, peers?n=N, rotate?mode=rename|copytruncate|remove
 //	POST /partition                   body [["A"],["B","C"]]: groups of node names (see Partition)
 //	POST /heal
@@ -135,6 +135,10 @@ func (n *Network) controlNode(w http.ResponseWriter, r *http.Request) {
 		nd.Hang()
 	case "unhang":
 		nd.Unhang()
+	case "stop":
+		nd.Freeze(true)
+	case "cont":
+		nd.Freeze(false)
 	case "stall":
 		nd.Stall(true)
 	case "unstall":

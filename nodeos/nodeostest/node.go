@@ -211,6 +211,20 @@ func (nd *Node) Stall(on bool) {
 	}
 }
 
+// Freeze models SIGSTOP (on) and SIGCONT (off) of the node's process: while frozen its head
+// stands still, it neither receives nor produces, and HTTP requests hang unanswered; when it
+// continues it syncs to its group's head and answers the requests still waiting, keeping the
+// paused state it had, so a node frozen while producing goes on producing.
+func (nd *Node) Freeze(on bool) {
+	if on {
+		nd.Stall(true)
+		nd.Hang()
+		return
+	}
+	nd.Stall(false)
+	nd.Unhang()
+}
+
 // SetPeers sets the p2p connection count /v1/net/connections reports.
 func (nd *Node) SetPeers(peers int) {
 	nd.net.mu.Lock()
