@@ -9,6 +9,11 @@
 //
 // Once every node listens it prints one line, "nodeosnet ready control=ADDR nodes=N", and
 // runs until SIGINT or SIGTERM.
+//
+//	nodeosnet ctl -control 10.77.1.1:8800 kill a
+//
+// posts one node action (kill, restart, stop, cont, ...) to a running network's control API,
+// for use as an agent's fence_command in drills ("systemctl kill -s SIGKILL nodeos" on a host).
 package main
 
 import (
@@ -16,8 +21,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -61,6 +68,9 @@ func main() {
 }
 
 func run(args []string) error {
+	if len(args) > 0 && args[0] == "ctl" {
+		return ctl(args[1:])
+	}
 	fs := flag.NewFlagSet("nodeosnet", flag.ContinueOnError)
 	producers := fs.Int("producers", 4, "size of the producer schedule")
 	interval := fs.Duration("block-interval", 50*time.Millisecond, "wall time of one block slot")
@@ -117,4 +127,28 @@ func run(args []string) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// ctl posts one node action to a running network's control API.
+func ctl(args []string) error {
+	fs := flag.NewFlagSet("nodeosnet ctl", flag.ContinueOnError)
+	control := fs.String("control", "", "address of the network's control API (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *control == "" || fs.NArg() != 2 {
+		return errors.New("ctl: want -control ADDR ACTION NODE")
+	}
+	action, node := fs.Arg(0), fs.Arg(1)
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Post("http://"+*control+"/nodes/"+url.PathEscape(node)+"/"+url.PathEscape(action), "application/json", nil)
+	if err != nil {
+		return fmt.Errorf("ctl: %s %s: %w", action, node, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("ctl: %s %s: %s: %s", action, node, resp.Status, strings.TrimSpace(string(body)))
+	}
+	return nil
 }
