@@ -38,7 +38,12 @@ var (
 	// ErrReleased is the Lost reason after Release, and the error of a second
 	// Release.
 	ErrReleased = errors.New("election: term released")
+	// ErrNotReleased is returned by Term.Retire on a term that was never released.
+	ErrNotReleased = errors.New("election: term not released")
 
 	// ErrInvalidConfig wraps every Config.Validate error.
 	ErrInvalidConfig = errors.New("election: invalid config")
 )
+
+// errDestroy marks a failure to destroy a term's session.
+var errDestroy = errors.New("election: destroy session")

@@ -67,7 +67,7 @@ func (e *Election) renewSession(ctx context.Context, id string) error {
 func (e *Election) destroySession(ctx context.Context, id string) error {
 	wo := (&api.WriteOptions{}).WithContext(ctx)
 	if _, err := e.cfg.Client.Session().Destroy(id, wo); err != nil {
-		return fmt.Errorf("election: destroy session: %w", err)
+		return fmt.Errorf("%w: %w", errDestroy, err)
 	}
 	return nil
 }

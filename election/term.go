@@ -208,7 +208,26 @@ func (t *Term) Release(ctx context.Context, handoff *Handoff) error {
 	}
 	t.cancel()
 	<-t.done
+	return t.giveUp(ctx, handoff)
+}
 
+// Retire finishes giving up a released term whose Release failed (Consul unreachable then): it
+// unlocks the key if this term's session still holds it, and destroys the session, so a lock
+// that only a lost, unrenewed session still holds frees without waiting for the session to
+// expire and the lock-delay to pass. It returns nil once nothing of the term holds the lock.
+func (t *Term) Retire(ctx context.Context) error {
+	if !t.released.Load() {
+		return ErrNotReleased
+	}
+	err := t.giveUp(ctx, nil)
+	if errors.Is(err, ErrNotHeld) && !errors.Is(err, errDestroy) {
+		return nil
+	}
+	return err
+}
+
+// giveUp unlocks the key held by this term's session, recording handoff, and destroys the session.
+func (t *Term) giveUp(ctx context.Context, handoff *Handoff) error {
 	t.wmu.Lock()
 	defer t.wmu.Unlock()
 	rec := t.Record()

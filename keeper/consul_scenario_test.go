@@ -405,3 +405,39 @@ func TestConsulScenarioMaintenanceAndSwitchover(t *testing.T) {
 	t.Logf("maintenance then switchover A -> B: missed %d turns, double-produced %d, B leading %s after the request",
 		missed, len(cc.net.DoubleProduced()), took.Round(time.Millisecond))
 }
+
+// A holder cut off from Consul for longer than LostAfter pauses and cannot release its lock.
+// Once Consul answers again it releases the lock its old, unrenewed session still holds, so
+// production resumes at once instead of after that session expires and the lock-delay passes.
+func TestConsulScenarioCutLongerThanLostAfterRetiresOldSession(t *testing.T) {
+	cc := steadyConsulCluster(t, consulBlockInterval, []string{"a"}, func(cc *consulCluster) {
+		cc.lockTimings = func(c *election.Config) {
+			c.SessionTTL, c.LostAfter, c.LockDelay = 30*time.Second, 2800*time.Millisecond, 4*time.Second
+			c.RenewInterval, c.RequestTimeout = 600*time.Millisecond, time.Second
+		}
+	})
+	cc.turns(1)
+	before, _ := cc.holder("b")
+	cc.proxies["a"].Cut(consultest.Refuse)
+	cc.waitUntil("A fenced", 20, func() bool { return cc.agents["a"].k.Status().State == Standby })
+	cc.proxies["a"].Restore()
+	restored := time.Now()
+	deadline := restored.Add(5 * time.Second)
+	for {
+		rec, held := cc.holder("b")
+		if held && rec.Session != before.Session {
+			t.Logf("lock held again by %s %s after Consul answered again", rec.Node, time.Since(restored).Round(time.Millisecond))
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("lock not re-acquired within 5s of Consul answering again (held %t by session %q, the old one %q): the old session was left to expire\n%s",
+				held, rec.Session, before.Session, cc.describe())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cc.turns(2)
+	if p := cc.producingNodes(); len(p) != 1 {
+		t.Fatalf("unpaused nodes = %v, want exactly one", p)
+	}
+	cc.assertNoDoubleProduction()
+}

@@ -66,6 +66,9 @@ type Term interface {
 	SetWatermark(ctx context.Context, wm Block) error
 	// Release gives the lock up, recording the hand-off when h is not nil.
 	Release(ctx context.Context, h *Handoff) error
+	// Retire finishes a Release that failed: it frees the lock if this term's session still
+	// holds it, and returns nil once nothing of the term holds the lock.
+	Retire(ctx context.Context) error
 }
 
 // LockRecord is the content of the lock's value.

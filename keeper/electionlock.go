@@ -105,6 +105,8 @@ func (t electionTerm) SetWatermark(ctx context.Context, wm Block) error {
 	return t.t.UpdateWatermark(ctx, toWatermark(wm))
 }
 
+func (t electionTerm) Retire(ctx context.Context) error { return t.t.Retire(ctx) }
+
 func (t electionTerm) Release(ctx context.Context, h *Handoff) error {
 	if h == nil {
 		return t.t.Release(ctx, nil)

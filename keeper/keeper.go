@@ -59,6 +59,8 @@ type Keeper struct {
 	demotedAt nodeos.Slot
 	// resignReason is why a holder in Fencing is giving the lock up once nodeos is paused.
 	resignReason string
+	// staleTerm is a term whose Release failed; retired once Consul answers.
+	staleTerm Term
 
 	// hooks counts running hook commands; hookErrs reports their failures to the loop.
 	hooks    sync.WaitGroup

@@ -147,11 +147,23 @@ func (k *Keeper) demote() {
 // nodeos that is stopped or hung, not dead, carries on unpaused when it wakes, and releasing
 // would let a standby resume beside it.
 func (k *Keeper) resign(ctx context.Context, reason string, h *Handoff) {
-	deadline := k.deps.Now().Add(2 * k.cfg.CallTimeout)
-	if fb := k.term.FenceBy().Add(-k.cfg.FenceMargin); fb.Before(deadline) {
-		deadline = fb
+	// The term is still renewed, so its FenceBy keeps moving: the pause gets its full retry
+	// budget, and if the lock is lost meanwhile, fence takes over with the term's deadline.
+	pctx, cancel := context.WithCancel(ctx)
+	lost := k.term.Lost()
+	go func() {
+		select {
+		case <-lost:
+			cancel()
+		case <-pctx.Done():
+		}
+	}()
+	err := k.pauseConfirmed(pctx, k.deps.Now().Add(2*k.cfg.CallTimeout))
+	cancel()
+	if err != nil && termLost(k.term) {
+		k.fence(ctx, "lock lost while resigning: "+reason)
+		return
 	}
-	err := k.pauseConfirmed(ctx, deadline)
 	switch {
 	case err == nil:
 		k.notePausedProduction(ctx)
@@ -166,6 +178,16 @@ func (k *Keeper) resign(ctx context.Context, reason string, h *Handoff) {
 	k.alerts.clear(k.deps.Now(), alertFenceFailed)
 	k.resignReason = ""
 	k.release(ctx, reason, h)
+}
+
+// termLost reports whether the term's Lost channel has closed.
+func termLost(t Term) bool {
+	select {
+	case <-t.Lost():
+		return true
+	default:
+		return false
+	}
 }
 
 // nodeosDown reports whether err shows that nothing listens on nodeos's API address.
@@ -201,7 +223,8 @@ func (k *Keeper) release(ctx context.Context, reason string, h *Handoff) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), k.cfg.CallTimeout)
 	defer cancel()
 	if err := k.term.Release(cctx, h); err != nil {
-		k.log.Warn("lock release failed; the session expires on its own", "error", err)
+		k.log.Warn("lock release failed; retrying every tick until Consul answers (or the session expires)", "error", err)
+		k.staleTerm = k.term
 	}
 	k.term = nil
 	k.watermark = Block{}
@@ -257,4 +280,20 @@ func (k *Keeper) runFence(cause error, keeping bool) bool {
 	k.log.Error("fencing", "detail", msg)
 	k.alerts.raise(k.deps.Now(), alertFenceFailed, notify.Critical, msg, k.figures())
 	return ran
+}
+
+// retireStale retries the release of a term whose Release failed, so a lock that only this
+// node's old, unrenewed session still holds frees as soon as Consul answers again, instead of
+// after the session expires and the lock-delay passes.
+func (k *Keeper) retireStale(ctx context.Context) {
+	if k.staleTerm == nil {
+		return
+	}
+	cctx, cancel := context.WithTimeout(ctx, k.cfg.CallTimeout)
+	defer cancel()
+	if err := k.staleTerm.Retire(cctx); err != nil {
+		return
+	}
+	k.log.Info("old lock session released")
+	k.staleTerm = nil
 }

@@ -157,6 +157,19 @@ func (l *memLock) freeze(node string) {
 	l.frozen[node] = true
 }
 
+func (t *memTerm) Retire(ctx context.Context) error {
+	t.l.mu.Lock()
+	defer t.l.mu.Unlock()
+	if t.l.frozen[t.node] {
+		return errors.New("memlock: agent cannot reach the lock")
+	}
+	if t.l.held == t {
+		t.l.held = nil
+		t.l.notifyLocked()
+	}
+	return nil
+}
+
 func (t *memTerm) Release(ctx context.Context, h *Handoff) error {
 	t.l.mu.Lock()
 	defer t.l.mu.Unlock()

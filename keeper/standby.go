@@ -19,6 +19,7 @@ func (k *Keeper) standby(ctx context.Context) {
 		k.pauseUnheld(ctx, k.state.String())
 		return
 	}
+	k.retireStale(ctx)
 	if k.obs.pausedKnown && k.obs.paused {
 		k.alerts.clear(k.deps.Now(), alertUnpausedWithoutLock)
 	}
