@@ -53,6 +53,7 @@ DRILL_MD ?= bin/drill.md
 drill-bins: build $(CONSUL)
 	$(GO) build -o bin/nodeosnet ./cmd/nodeosnet
 	$(GO) build -o bin/drill ./cmd/drill
+	$(GO) build -o bin/baseline ./cmd/baseline
 
 drill: drill-bins
 	@[ "$$(id -u)" = 0 ] || { echo "make drill needs root (ip netns)"; exit 1; }
@@ -60,7 +61,7 @@ drill: drill-bins
 
 drill-short: drill-bins
 	@[ "$$(id -u)" = 0 ] || { echo "make drill-short needs root (ip netns)"; exit 1; }
-	./bin/drill -bin bin -scenarios 1,4,6,12
+	./bin/drill -bin bin -scenarios 1,4,5,6,12 -seed=false $(if $(DRILL_RUN_DIR),-run-dir $(DRILL_RUN_DIR))
 
 # bench-agent measures each drill agent's steady state (RSS, CPU, Consul requests per second)
 # over 10 minutes at the real 500 ms block interval and 1 s nodeos polling; needs root.

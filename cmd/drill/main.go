@@ -1,13 +1,16 @@
 // Command drill runs eoskeeper's failover drills with real processes (package internal/drill)
 // and prints the results as a table.
 //
-//	drill [-scenarios 1,4,6,12] [-markdown FILE] [-bin bin] [-run-dir DIR] [-block-interval 50ms]
+//	drill [-scenarios 1,4,6,12] [-seed=false] [-markdown FILE] [-bin bin] [-run-dir DIR] [-block-interval 50ms]
 //	drill -bench 10m [-block-interval 500ms] [-poll-interval 1s] [-markdown FILE]
 //
 // With -bench it runs no scenario but measures the agents' steady state instead: resident
 // memory, CPU and Consul requests of each agent process over the given window.
 //
-// It needs bin/eoskeeper, bin/nodeosnet and bin/consul, and root for network namespaces
+// Each scenario runs under eoskeeper and then under the seed's policy (bin/baseline: a standby
+// resumes after a wall-time span without our producer, with no lock), side by side.
+//
+// It needs bin/eoskeeper, bin/nodeosnet, bin/baseline and bin/consul, and root for network namespaces
 // (without them it runs on loopback and skips the scenarios that cut links). It exits 1 when
 // a scenario fails.
 package main
@@ -42,6 +45,7 @@ func run(args []string) int {
 	runDir := fs.String("run-dir", "", "directory for logs and configurations (default: a new temporary directory)")
 	interval := fs.Duration("block-interval", 50*time.Millisecond, "simulated chain's wall time per block")
 	noNetns := fs.Bool("no-netns", false, "run on loopback even where network namespaces work")
+	seed := fs.Bool("seed", true, "also run each scenario under the seed's policy (bin/baseline) for comparison")
 	bench := fs.Duration("bench", 0, "measure the agents' steady state over this window instead of running scenarios")
 	poll := fs.Duration("poll-interval", 0, "agents' nodeos poll_interval (default 100ms for scenarios, 1s for -bench)")
 	if err := fs.Parse(args); err != nil {
@@ -70,6 +74,12 @@ func run(args []string) int {
 		}
 	}
 	logger := hclog.New(&hclog.LoggerOptions{Name: "drill", Output: os.Stderr})
+	unlock, err := lockMachine(logger)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "drill:", err)
+		return 1
+	}
+	defer unlock()
 	logger.Info("run directory", "path", *runDir, "netns", !*noNetns && drill.NetnsAvailable())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -78,7 +88,7 @@ func run(args []string) int {
 	if *bench > 0 {
 		return runBench(ctx, opts, *bench, *md, start)
 	}
-	results, err := drill.Run(ctx, opts, ids)
+	results, err := drill.Run(ctx, opts, ids, *seed)
 	_ = drill.WriteTable(os.Stdout, results)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "drill:", err)
@@ -98,7 +108,7 @@ func run(args []string) int {
 		}
 	}
 	for _, r := range results {
-		if !r.Pass && !r.Skipped {
+		if r.Failed() {
 			return 1
 		}
 	}
@@ -142,4 +152,26 @@ func machine() string {
 		}
 	}
 	return fmt.Sprintf("%s (%s, %d CPUs, %s/%s)", host, model, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
+}
+
+// lockFile serialises drills on one machine: they share the namespace and bridge names.
+const lockFile = "/tmp/eoskeeper-drill.lock"
+
+// lockMachine waits until no other drill runs here and holds the machine until unlock.
+func lockMachine(logger hclog.Logger) (unlock func(), err error) {
+	f, err := os.OpenFile(lockFile, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", lockFile, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		logger.Info("another drill is running on this machine; waiting for it", "lock", lockFile)
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", lockFile, err)
+		}
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }

@@ -170,7 +170,8 @@ sampling:
 // the block interval: at the real 500 ms an agent is healthy only after it has observed a
 // producers window of blocks (120 by default, 60 s), and A then waits for a missed turn.
 func startBenchCluster(ctx context.Context, opts Options, netns bool, dir string) (*Cluster, error) {
-	c := &Cluster{opts: opts, topo: topology{netns: netns}, dir: dir, log: opts.Logger, hosts: map[string]*host{}, ours: "eosstorebest"}
+	c := &Cluster{opts: opts, topo: topology{netns: netns}, dir: dir, log: opts.Logger, hosts: map[string]*host{},
+		ours: "eosstorebest", policy: policyKeeper}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("drill: run dir: %w", err)
 	}
@@ -179,7 +180,7 @@ func startBenchCluster(ctx context.Context, opts Options, netns bool, dir string
 		return nil, err
 	}
 	timeout := time.Minute + benchProducersWindow*opts.BlockInterval + 2*opts.roundWall()
-	steps := []func(context.Context) error{c.startNodeosnet, c.startConsul, func(ctx context.Context) error {
+	steps := []func(context.Context) error{c.startSinks, c.startNodeosnet, c.startConsul, func(ctx context.Context) error {
 		if err := c.startAgent(c.hosts["a"]); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -35,9 +36,16 @@ type Options struct {
 
 // Lock timings of the generated keeper.hcl (seconds), and the policy's missed turns per role.
 const (
-	sessionTTL = 10
-	lostAfter  = 4
-	lockDelay  = 4
+	sessionTTL = 12
+	lostAfter  = 6
+	lockDelay  = 9
+)
+
+// Stall thresholds of the generated keeper.hcl, in wall time (a frozen head has no chain time):
+// 40 and 60 blocks of the drill's 50 ms chain.
+const (
+	headStall = 2 * time.Second
+	libStall  = 3 * time.Second
 )
 
 var priority = map[string]int{"A": 1, "B": 2, "C": 6}
@@ -69,7 +77,20 @@ type Cluster struct {
 	servers    []*proc
 	nodeosnet  *proc
 	ours       string
+	// policy is the failover policy under test: policyKeeper or policySeed.
+	policy    string
+	alerts    *alertSink
+	influx    *proc
+	influxURL string
+	// faultAt is when the scenario's fault was injected (alerts are reported from then on).
+	faultAt time.Time
 }
+
+// The failover policies the drill compares.
+const (
+	policyKeeper = "eoskeeper"
+	policySeed   = "seed"
+)
 
 func (o *Options) defaults() {
 	if o.BlockInterval <= 0 {
@@ -94,9 +115,11 @@ func (o Options) roundWall() time.Duration {
 // NetnsAvailable reports whether this machine can run the namespace topology.
 func NetnsAvailable() bool { return os.Geteuid() == 0 && netnsWorks() }
 
-// startCluster starts everything for one scenario in dir and waits for the steady state.
-func startCluster(ctx context.Context, opts Options, netns bool, dir string) (*Cluster, error) {
-	c := &Cluster{opts: opts, topo: topology{netns: netns}, dir: dir, log: opts.Logger, hosts: map[string]*host{}, ours: "eosstorebest"}
+// startCluster starts everything for one scenario in dir under the given failover policy and
+// waits for the steady state: A producing, B and C paused standbys.
+func startCluster(ctx context.Context, opts Options, netns bool, dir, policy string) (*Cluster, error) {
+	c := &Cluster{opts: opts, topo: topology{netns: netns}, dir: dir, log: opts.Logger, hosts: map[string]*host{},
+		ours: "eosstorebest", policy: policy}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("drill: run dir: %w", err)
 	}
@@ -104,7 +127,13 @@ func startCluster(ctx context.Context, opts Options, netns bool, dir string) (*C
 		c.Close()
 		return nil, err
 	}
-	for _, step := range []func(context.Context) error{c.startNodeosnet, c.startConsul, c.startAgents} {
+	steps := []func(context.Context) error{c.startSinks, c.startNodeosnet}
+	if policy == policySeed {
+		steps = append(steps, c.startSeedAgents)
+	} else {
+		steps = append(steps, c.startConsul, c.startAgents)
+	}
+	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			c.Close()
 			return nil, err
@@ -112,6 +141,31 @@ func startCluster(ctx context.Context, opts Options, netns bool, dir string) (*C
 	}
 	return c, nil
 }
+
+// startSinks starts the alert webhook and, when installed, InfluxDB, on the chain network.
+func (c *Cluster) startSinks(ctx context.Context) error {
+	for _, h := range hostOrder {
+		i := hostIdx[h]
+		c.hosts[h] = &host{name: h, role: strings.ToUpper(h),
+			consulHTTP: fmt.Sprintf("%s:%d", c.topo.consulIP(i), 7510+i),
+			statusAddr: fmt.Sprintf("%s:%d", c.topo.consulIP(i), 9270+i)}
+	}
+	if c.policy == policySeed {
+		return nil
+	}
+	sink, err := startAlertSink(fmt.Sprintf("%s:%d", c.topo.chainIP(1), alertPort))
+	if err != nil {
+		return err
+	}
+	c.alerts = sink
+	return c.startInflux(ctx, fmt.Sprintf("%s:%d", c.topo.chainIP(1), influxPort))
+}
+
+// Ports of the drill's own services on the chain network.
+const (
+	alertPort  = 8890
+	influxPort = 8886
+)
 
 // Close kills every process and removes the namespaces.
 func (c *Cluster) Close() {
@@ -128,6 +182,12 @@ func (c *Cluster) Close() {
 	}
 	if c.nodeosnet != nil {
 		c.nodeosnet.kill()
+	}
+	if c.influx != nil {
+		c.influx.kill()
+	}
+	if c.alerts != nil {
+		c.alerts.close()
 	}
 	c.topo.teardown(hostOrder)
 }
@@ -166,23 +226,37 @@ func consulPortArgs(http, server, serf, wan int) []string {
 		"-hcl", "disable_update_check = true", "-log-level", "info"}
 }
 
-func (c *Cluster) startConsul(ctx context.Context) error {
-	root := c.topo.consulIP(1)
+// consulJoins are the -retry-join arguments for the three servers.
+func (c *Cluster) consulJoins() []string {
 	var joins []string
 	for i := range 3 {
-		joins = append(joins, "-retry-join", fmt.Sprintf("%s:%d", root, 7400+i))
+		joins = append(joins, "-retry-join", fmt.Sprintf("%s:%d", c.topo.consulIP(1), 7400+i))
 	}
-	for i := range 3 {
-		name := "server-" + strconv.Itoa(i)
-		argv := append([]string{c.bin("consul"), "agent", "-server", "-bootstrap-expect", "3",
-			"-data-dir", filepath.Join(c.dir, name), "-bind", root, "-client", root, "-node", name,
-			"-hcl", "performance { raft_multiplier = 1 }"},
-			consulPortArgs(7500+i, 7300+i, 7400+i, 7450+i)...)
-		p, err := startProc(name, filepath.Join(c.dir, name+".log"), append(argv, joins...))
-		if err != nil {
+	return joins
+}
+
+// restartServer starts Consul server i with its data directory (new or kept from before).
+func (c *Cluster) restartServer(i int) error {
+	root := c.topo.consulIP(1)
+	name := "server-" + strconv.Itoa(i)
+	argv := append([]string{c.bin("consul"), "agent", "-server", "-bootstrap-expect", "3",
+		"-data-dir", filepath.Join(c.dir, name), "-bind", root, "-client", root, "-node", name,
+		"-hcl", "performance { raft_multiplier = 1 }"},
+		consulPortArgs(7500+i, 7300+i, 7400+i, 7450+i)...)
+	p, err := startProc(name, filepath.Join(c.dir, name+".log"), append(argv, c.consulJoins()...))
+	if err != nil {
+		return err
+	}
+	c.servers[i] = p
+	return nil
+}
+
+func (c *Cluster) startConsul(ctx context.Context) error {
+	c.servers = make([]*proc, 3)
+	for i := range c.servers {
+		if err := c.restartServer(i); err != nil {
 			return err
 		}
-		c.servers = append(c.servers, p)
 	}
 	for _, h := range hostOrder {
 		i := hostIdx[h]
@@ -196,13 +270,11 @@ func (c *Cluster) startConsul(ctx context.Context) error {
 			"-hcl", "leave_on_terminate = false", "-hcl", "skip_leave_on_interrupt = true",
 			"-hcl", `telemetry { prometheus_retention_time = "24h" disable_hostname = true }`},
 			consulPortArgs(7510+i, 7310+i, 7410+i, 7460+i)...)
-		p, err := startProc("consul-"+h, filepath.Join(c.dir, "consul-"+h+".log"), c.topo.wrap(h, append(argv, joins...)))
+		p, err := startProc("consul-"+h, filepath.Join(c.dir, "consul-"+h+".log"), c.topo.wrap(h, append(argv, c.consulJoins()...)))
 		if err != nil {
 			return err
 		}
-		c.hosts[h] = &host{name: h, role: strings.ToUpper(h), consul: p,
-			consulHTTP: fmt.Sprintf("%s:%d", ip, 7510+i),
-			statusAddr: fmt.Sprintf("%s:%d", ip, 9270+i)}
+		c.hosts[h].consul = p
 	}
 	for _, h := range hostOrder {
 		url := "http://" + c.hosts[h].consulHTTP + "/v1/status/leader"
@@ -238,18 +310,48 @@ consul {
 }
 failover {
   priority = { A = %d, B = %d, C = %d }
-}
+%s}
 alerts {
-  min_peers = 1
+  min_peers  = 1
+  head_stall = "%s"
+  lib_stall  = "%s"
 }
-output "http" {
+%soutput "http" {
   listen = %q
 }
 logging {
   level = "info"
 }
 `, h.name, h.role, c.ours, c.topo.chainIP(1), 8800+i, filepath.Join(c.dir, "nodeos", h.name+".log"),
-		7510+i, sessionTTL, lostAfter, lockDelay, priority["A"], priority["B"], priority["C"], h.statusAddr)
+		7510+i, sessionTTL, lostAfter, lockDelay, priority["A"], priority["B"], priority["C"], c.fenceHCL(h),
+		headStall, libStall, c.notifyHCL(), h.statusAddr) + c.influxHCL()
+}
+
+// fenceHCL is a producer host's fence command: the drill's stand-in for
+// `systemctl kill -s SIGKILL nodeos`, run when the agent cannot confirm nodeos paused.
+func (c *Cluster) fenceHCL(h *host) string {
+	if h.name == "f" {
+		return ""
+	}
+	return fmt.Sprintf("  fence_command = [%q, \"ctl\", \"-control\", %q, \"kill\", %q]\n",
+		c.bin("nodeosnet"), strings.TrimPrefix(c.controlURL, "http://"), h.name)
+}
+
+// notifyHCL is the webhook channel to the drill's alert sink.
+func (c *Cluster) notifyHCL() string {
+	if c.alerts == nil {
+		return ""
+	}
+	return fmt.Sprintf("notify \"webhook\" \"drill\" {\n  url = %q\n}\n", c.alerts.url)
+}
+
+// influxHCL is the InfluxDB output when influxd runs.
+func (c *Cluster) influxHCL() string {
+	if c.influxURL == "" {
+		return ""
+	}
+	return fmt.Sprintf("output \"influxdb\" {\n  url            = %q\n  version        = 1\n  database       = %q\n  flush_interval = \"1s\"\n}\n",
+		c.influxURL, influxDatabase)
 }
 
 func (c *Cluster) startAgent(h *host) error {
@@ -274,6 +376,9 @@ func (c *Cluster) startAgents(ctx context.Context) error {
 	if err := c.waitAgent(ctx, "a", 60*time.Second, "A leading and producing", func(s keeper.Status) bool {
 		return s.State == keeper.Leader && s.Producing
 	}); err != nil {
+		// A stuck agent's goroutines go to its log.
+		_ = c.hosts["a"].agent.signal(syscall.SIGQUIT)
+		time.Sleep(500 * time.Millisecond)
 		return err
 	}
 	for _, h := range []string{"b", "c", "f"} {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os/exec"
+	"strconv"
 	"strings"
 )
 
@@ -132,4 +133,23 @@ func (t topology) consulLink(host string, up bool) error {
 		state = "up"
 	}
 	return ipCmd("link", "set", "ekd-"+host+"-c", state)
+}
+
+// dropTo makes host's packets to ip on the given TCP ports vanish (on) or flow again (off), with
+// an iptables rule in the host's namespace: the services look unreachable, not refused.
+func (t topology) dropTo(host, ip string, ports []int, on bool) error {
+	op := "-D"
+	if on {
+		op = "-I"
+	}
+	for _, port := range ports {
+		argv := t.wrap(host, []string{"iptables", "-w", op, "OUTPUT", "-p", "tcp", "-d", ip, "--dport", strconv.Itoa(port), "-j", "DROP"})
+		var out bytes.Buffer
+		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("drill: %s: %w: %s", strings.Join(argv, " "), err, strings.TrimSpace(out.String()))
+		}
+	}
+	return nil
 }

@@ -61,6 +61,16 @@ func postJSON(ctx context.Context, url string, v any) error {
 	return doJSON(req, v)
 }
 
+// postBody POSTs body (JSON, may be nil) to url and discards the answer.
+func postBody(ctx context.Context, url string, body io.Reader) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, body)
+	if err != nil {
+		return fmt.Errorf("drill: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return doJSON(req, nil)
+}
+
 func doJSON(req *http.Request, v any) error {
 	resp, err := httpClient.Do(req)
 	if err != nil {

@@ -12,6 +12,14 @@ func (r Result) verdict() string {
 	switch {
 	case r.Skipped:
 		return "skipped"
+	case r.Err:
+		return "ERROR"
+	case r.Policy == policySeed && r.DoubleProduced > 0:
+		return "DOUBLE-PRODUCED"
+	case r.Policy == policySeed && !r.Unbounded && r.Missed > r.MaxMissed:
+		return "more missed"
+	case r.Policy == policySeed:
+		return "ok"
 	case r.Pass:
 		return "pass"
 	default:
@@ -19,20 +27,39 @@ func (r Result) verdict() string {
 	}
 }
 
+// Failed reports whether r is an eoskeeper row that did not pass (seed rows are shown for
+// comparison and never fail the drill).
+func (r Result) Failed() bool {
+	return !r.Skipped && !r.Pass && r.Policy != policySeed
+}
+
 func (r Result) cells() []string {
 	wall := "-"
 	if r.FailoverWall > 0 {
 		wall = r.FailoverWall.Round(100 * time.Millisecond).String()
 	}
-	if r.Skipped {
-		return []string{fmt.Sprint(r.ID), r.Name, r.Topology, "-", "-", "-", "-", "-", r.verdict(), r.Note}
+	policy := r.Policy
+	if policy == "" {
+		policy = policyKeeper
 	}
-	return []string{fmt.Sprint(r.ID), r.Name, r.Topology, fmt.Sprint(r.DoubleProduced),
-		fmt.Sprintf("%d", r.Missed), fmt.Sprintf("%d / ≤%d", r.MinMissed, r.MaxMissed), wall, FormatSlots(r.FailoverSlots),
+	if r.Skipped {
+		return []string{fmt.Sprint(r.ID), r.Name, policy, r.Topology, "-", "-", "-", "-", "-", "-", r.verdict(), r.Note}
+	}
+	bounds := fmt.Sprintf("%d / ≤%d", r.MinMissed, r.MaxMissed)
+	if r.Unbounded {
+		bounds = "no automatic action"
+	}
+	alerts := r.Alerts
+	if alerts == "" {
+		alerts = "-"
+	}
+	return []string{fmt.Sprint(r.ID), r.Name, policy, r.Topology, fmt.Sprint(r.DoubleProduced),
+		fmt.Sprintf("%d", r.Missed), bounds, wall, FormatSlots(r.FailoverSlots), alerts,
 		r.verdict(), r.Note}
 }
 
-var header = []string{"#", "scenario", "topology", "double-produced turns", "missed turns", "policy min / max", "failover (wall)", "failover (slots)", "result", "notes"}
+var header = []string{"#", "scenario", "policy", "topology", "double-produced turns", "missed turns", "eoskeeper min / max",
+	"failover (wall)", "failover (slots)", "alerts", "result", "notes"}
 
 // WriteTable prints the results as an aligned text table.
 func WriteTable(w io.Writer, results []Result) error {

@@ -3,12 +3,10 @@ package drill
 import (
 	"context"
 	"fmt"
-	"math"
-	"os/exec"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/eoskeeper/eoskeeper/keeper"
@@ -18,25 +16,33 @@ func leaderProducing(s keeper.Status) bool { return s.State == keeper.Leader && 
 
 func healthyStandby(s keeper.Status) bool { return s.State == keeper.Standby && s.Healthy }
 
-// Result is the outcome of one scenario.
+// Result is the outcome of one scenario under one failover policy.
 type Result struct {
 	ID       int
 	Name     string
 	Topology string // "netns" or "no netns"
+	// Policy is "eoskeeper" or "seed" (the original daemon's rule, shown for comparison).
+	Policy string
 	// DoubleProduced counts our producer's turns signed by two nodes over the whole run.
 	DoubleProduced int
 	// Missed counts our producer's turns without a block from the fault on.
 	Missed int
-	// MinMissed is what the policy loses at best; MaxMissed what the drill accepts.
+	// MinMissed is what eoskeeper's policy loses at best; MaxMissed what the drill accepts.
+	// Unbounded marks scenarios where no automatic action is expected (maintenance).
 	MinMissed, MaxMissed int
+	Unbounded            bool
 	// FailoverWall and FailoverSlots run from the fault to the new producer's first block;
-	// zero when no failover is expected.
+	// zero when no failover happened.
 	FailoverWall  time.Duration
 	FailoverSlots int
 	NewProducer   string
-	Pass          bool
-	Skipped       bool
-	Note          string
+	// Alerts lists the alerts the agents delivered from the fault on, fired and resolved.
+	Alerts  string
+	Pass    bool
+	Skipped bool
+	// Err marks a run that could not complete (the drill itself failed).
+	Err  bool
+	Note string
 }
 
 // scenario is one drill scenario run against a steady cluster.
@@ -46,6 +52,8 @@ type scenario struct {
 	// needsNetns marks scenarios that cut real links.
 	needsNetns bool
 	run        func(ctx context.Context, c *Cluster, r *Result) error
+	// seed is why the seed policy's row is not run ("" runs it with run).
+	seed string
 }
 
 // Scenarios lists the implemented scenario numbers, in order.
@@ -58,14 +66,25 @@ func Scenarios() []int {
 }
 
 var allScenarios = []scenario{
-	{1, "holder's nodeos killed, later restarted", false, scenarioNodeosKilled},
-	{4, "holder's agent SIGKILLed, nodeos keeps producing", false, scenarioAgentKilled},
-	{6, "holder cut off from Consul (link down)", true, scenarioConsulCut},
-	{12, "planned switchover A → B, then B → A", false, scenarioSwitchover},
+	{1, "holder's nodeos killed, later restarted", false, scenarioNodeosKilled, ""},
+	{2, "holder's nodeos stopped (SIGSTOP), then continued", false, scenarioNodeosStopped, ""},
+	{3, "holder's nodeos stalled (head stops, HTTP answers)", false, scenarioNodeosStalled, ""},
+	{4, "holder's agent SIGKILLed, nodeos keeps producing", false, scenarioAgentKilled, ""},
+	{5, "holder's agent SIGSTOPped past the session TTL, then continued", false, scenarioAgentStopped, ""},
+	{6, "holder cut off from Consul (link down)", true, scenarioConsulCut, ""},
+	{7, "holder cut off from the chain network, not from Consul", false, scenarioChainCut, ""},
+	{8, "Consul leader killed; later all three servers restarted", false, scenarioConsulServers, ""},
+	{9, "A and B both dead: C takes over", false, scenarioTwoDead, ""},
+	{10, "holder's link to Consul flapping", true, scenarioLinkFlap, ""},
+	{11, "InfluxDB and every alert channel unreachable", true, scenarioOutputsDown, "the seed has no InfluxDB or alert outputs to lose"},
+	{12, "planned switchover A → B, then B → A", false, scenarioSwitchover, "the seed has no planned switchover"},
+	{13, "maintenance mode on, then the holder's nodeos killed", false, scenarioMaintenance, ""},
+	{14, "repaired A rejoins after B took over (no failback)", false, scenarioRejoin, ""},
 }
 
-// Run runs the scenarios with the given ids (all when empty), each on a fresh cluster.
-func Run(ctx context.Context, opts Options, ids []int) ([]Result, error) {
+// Run runs the scenarios with the given ids (all when empty), each on a fresh cluster: first
+// under eoskeeper, then, unless seed is false, under the seed's policy for comparison.
+func Run(ctx context.Context, opts Options, ids []int, seed bool) ([]Result, error) {
 	opts.defaults()
 	netns := !opts.NoNetns && NetnsAvailable()
 	topo := "netns"
@@ -82,38 +101,57 @@ func Run(ctx context.Context, opts Options, ids []int) ([]Result, error) {
 			continue
 		}
 		delete(want, s.id)
-		r := Result{ID: s.id, Name: s.name, Topology: topo}
-		if s.needsNetns && !netns {
-			r.Skipped, r.Note = true, "needs network namespaces"
-			out = append(out, r)
-			continue
+		policies := []string{policyKeeper}
+		if seed {
+			policies = append(policies, policySeed)
 		}
-		opts.Logger.Info("scenario starting", "id", s.id, "name", s.name)
-		dir := filepath.Join(opts.RunDir, fmt.Sprintf("scenario-%02d", s.id))
-		c, err := startCluster(ctx, opts, netns, dir)
-		if err != nil {
-			r.Note = "steady state: " + err.Error()
-			out = append(out, r)
-			opts.Logger.Error("scenario failed", "id", s.id, "error", err)
-			continue
+		for _, policy := range policies {
+			if err := ctx.Err(); err != nil {
+				return out, err
+			}
+			out = append(out, runOne(ctx, opts, s, policy, netns, topo))
 		}
-		err = s.run(ctx, c, &r)
-		if err == nil {
-			err = c.judge(ctx, &r)
-		}
-		c.Close()
-		if err != nil {
-			r.Pass = false
-			r.Note = strings.TrimSpace(r.Note + " " + err.Error())
-		}
-		opts.Logger.Info("scenario done", "id", s.id, "pass", r.Pass, "double", r.DoubleProduced, "missed", r.Missed,
-			"failover", r.FailoverWall, "note", r.Note, "logs", dir)
-		out = append(out, r)
 	}
 	for id := range want {
 		return out, fmt.Errorf("drill: scenario %d is not implemented", id)
 	}
 	return out, nil
+}
+
+// runOne runs scenario s under policy on a fresh cluster.
+func runOne(ctx context.Context, opts Options, s scenario, policy string, netns bool, topo string) Result {
+	r := Result{ID: s.id, Name: s.name, Topology: topo, Policy: policy}
+	switch {
+	case policy == policySeed && s.seed != "":
+		r.Skipped, r.Note = true, s.seed
+		return r
+	case s.needsNetns && !netns:
+		r.Skipped, r.Note = true, "needs network namespaces"
+		return r
+	}
+	opts.Logger.Info("scenario starting", "id", s.id, "policy", policy, "name", s.name)
+	dir := filepath.Join(opts.RunDir, fmt.Sprintf("scenario-%02d-%s", s.id, policy))
+	c, err := startCluster(ctx, opts, netns, dir, policy)
+	if err != nil {
+		r.Note, r.Err = "steady state: "+err.Error(), true
+		opts.Logger.Error("scenario failed", "id", s.id, "policy", policy, "error", err, "logs", dir)
+		return r
+	}
+	err = s.run(ctx, c, &r)
+	if err == nil {
+		err = c.judge(ctx, &r)
+	}
+	c.Close()
+	if err != nil {
+		r.Pass, r.Err = false, true
+		r.Note = strings.TrimSpace(r.Note + " " + err.Error())
+	}
+	opts.Logger.Info("scenario done", "id", s.id, "policy", policy, "pass", r.Pass, "double", r.DoubleProduced,
+		"missed", r.Missed, "failover", r.FailoverWall, "alerts", r.Alerts, "note", r.Note, "logs", dir)
+	if r.Failed() {
+		dumpLogTails(opts, dir)
+	}
+	return r
 }
 
 // fault is the moment a fault was injected.
@@ -133,6 +171,7 @@ func (c *Cluster) markFault(ctx context.Context) (fault, error) {
 		return fault{}, err
 	}
 	f := fault{slot: uint32(st.Slot), at: time.Now(), before: map[string]int{}}
+	c.faultAt = f.at
 	for name, n := range nodes {
 		f.before[name] = n.Produced
 	}
@@ -169,7 +208,10 @@ func (c *Cluster) judge(ctx context.Context, r *Result) error {
 	if r.Note == "" && ref.Check != "" {
 		r.Note = ref.Check
 	}
-	r.Pass = r.DoubleProduced == 0 && r.Missed <= r.MaxMissed && !strings.Contains(r.Note, "FAIL")
+	r.Pass = r.DoubleProduced == 0 && (r.Unbounded || r.Missed <= r.MaxMissed) && !strings.Contains(r.Note, "FAIL")
+	if c.alerts != nil && !c.faultAt.IsZero() {
+		r.Alerts = c.alerts.summary(c.faultAt)
+	}
 	return nil
 }
 
@@ -218,179 +260,27 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func scenarioNodeosKilled(ctx context.Context, c *Cluster, r *Result) error {
-	r.MinMissed, r.MaxMissed = priority["B"], priority["B"]+1
-	f, err := c.markFault(ctx)
-	if err != nil {
-		return err
-	}
-	if err := c.nodeAction(ctx, "a", "kill"); err != nil {
-		return err
-	}
-	if err := c.waitNewProducer(ctx, f, "a", 60*time.Second, r); err != nil {
-		return err
-	}
-	if err := sleepCtx(ctx, c.rounds(2)); err != nil {
-		return err
-	}
-	if err := c.nodeAction(ctx, "a", "restart"); err != nil {
-		return err
-	}
-	if err := sleepCtx(ctx, c.rounds(3)); err != nil {
-		return err
-	}
-	nodes, err := c.nodes(ctx)
-	if err != nil {
-		return err
-	}
-	if a := nodes["a"]; !a.Paused || a.Produced != f.before["a"] {
-		r.Note = "FAIL: restarted nodeos A is not paused"
-	} else {
-		r.Note = fmt.Sprintf("%s took over; A back paused", strings.ToUpper(r.NewProducer))
-	}
-	return c.countAfter(ctx, f.slot, "a", r)
-}
-
-func scenarioAgentKilled(ctx context.Context, c *Cluster, r *Result) error {
-	r.MinMissed, r.MaxMissed = 0, 0
-	f, err := c.markFault(ctx)
-	if err != nil {
-		return err
-	}
-	if err := c.hosts["a"].agent.signal(syscall.SIGKILL); err != nil {
-		return err
-	}
-	// Longer than Consul needs to free A's session and lock (2 × TTL + lock-delay).
-	watch := time.Duration(2*sessionTTL+lockDelay)*time.Second + c.rounds(3)
-	if err := sleepCtx(ctx, watch); err != nil {
-		return err
-	}
-	nodes, err := c.nodes(ctx)
-	if err != nil {
-		return err
-	}
-	var others []string
-	for name, n := range nodes {
-		if name != "a" && n.Produced > f.before[name] {
-			others = append(others, name)
-		}
-	}
-	switch {
-	case len(others) > 0:
-		r.Note = fmt.Sprintf("FAIL: %v produced while A's nodeos still did", others)
-	case nodes["a"].Produced <= f.before["a"]:
-		r.Note = "FAIL: A's nodeos stopped producing"
-	default:
-		r.Note = fmt.Sprintf("A's nodeos kept producing alone for %s", watch.Round(time.Second))
-	}
-	return c.countAfter(ctx, f.slot, "", r)
-}
-
-func scenarioConsulCut(ctx context.Context, c *Cluster, r *Result) error {
-	// B may take over only once Consul frees A's session: at most 2 × TTL + lock-delay.
-	bound := int(math.Ceil(float64(2*sessionTTL+lockDelay) * float64(time.Second) / float64(c.opts.roundWall())))
-	r.MinMissed, r.MaxMissed = priority["B"], bound+priority["B"]+1
-	f, err := c.markFault(ctx)
-	if err != nil {
-		return err
-	}
-	if err := c.topo.consulLink("a", false); err != nil {
-		return err
-	}
-	var pausedAfter time.Duration
-	if err := waitFor(ctx, time.Duration(lostAfter+5)*time.Second, "A's nodeos paused", func(ctx context.Context) bool {
-		nodes, err := c.nodes(ctx)
-		if err == nil && nodes["a"].Paused {
-			pausedAfter = time.Since(f.at)
-			return true
-		}
-		return false
-	}); err != nil {
-		r.Note = "FAIL: A did not pause"
-	}
-	if err := c.waitNewProducer(ctx, f, "a", 90*time.Second, r); err != nil {
-		return err
-	}
-	if err := c.topo.consulLink("a", true); err != nil {
-		return err
-	}
-	if err := sleepCtx(ctx, c.rounds(4)); err != nil {
-		return err
-	}
-	nodes, err := c.nodes(ctx)
-	if err != nil {
-		return err
-	}
-	if r.Note == "" {
-		r.Note = fmt.Sprintf("A paused after %s; %s took over", pausedAfter.Round(100*time.Millisecond), strings.ToUpper(r.NewProducer))
-		if r.NewProducer != "b" {
-			// Once Consul frees the lock, every standby past its threshold contends.
-			r.Note += " (B, first by priority, was also eligible)"
-		}
-		if !nodes["a"].Paused {
-			r.Note = "FAIL: A resumed after the link came back"
-		}
-	}
-	return c.countAfter(ctx, f.slot, "a", r)
-}
-
-// switchover runs `eoskeeper switchover` from host from's namespace.
-func (c *Cluster) switchover(ctx context.Context, from, to string) error {
-	h := c.hosts[from]
-	argv := c.topo.wrap(from, []string{c.bin("eoskeeper"), "switchover", "-config", h.config, "-to", to, "-timeout", "60s"})
-	// The target's status in Consul may lag its /status by a publish interval: the command
-	// refuses until the published status shows a healthy paused standby.
-	var last error
-	err := waitFor(ctx, 30*time.Second, "switchover to "+to+" accepted", func(ctx context.Context) bool {
-		out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
-		if err == nil {
-			return true
-		}
-		last = fmt.Errorf("drill: switchover to %s: %w: %s", to, err, strings.TrimSpace(string(out)))
-		return !strings.Contains(string(out), "not a healthy paused standby")
-	})
-	if last != nil && (err != nil || !strings.Contains(last.Error(), "not a healthy paused standby")) {
-		return last
-	}
-	return err
-}
-
-func scenarioSwitchover(ctx context.Context, c *Cluster, r *Result) error {
-	r.MinMissed, r.MaxMissed = 0, 0
-	f, err := c.markFault(ctx)
-	if err != nil {
-		return err
-	}
-	if err := c.switchover(ctx, "b", "b"); err != nil {
-		return err
-	}
-	if err := c.waitNewProducer(ctx, f, "a", 30*time.Second, r); err != nil {
-		return err
-	}
-	if err := c.waitAgent(ctx, "b", 30*time.Second, "B producing", leaderProducing); err != nil {
-		return err
-	}
-	if err := c.waitAgent(ctx, "a", 30*time.Second, "A healthy standby", healthyStandby); err != nil {
-		return err
-	}
-	back := time.Now()
-	if err := c.switchover(ctx, "a", "a"); err != nil {
-		return err
-	}
-	if err := c.waitAgent(ctx, "a", 30*time.Second, "A producing again", leaderProducing); err != nil {
-		return err
-	}
-	if err := sleepCtx(ctx, c.rounds(2)); err != nil {
-		return err
-	}
-	r.Note = "back to A in " + time.Since(back).Round(100*time.Millisecond).String()
-	return c.countAfter(ctx, f.slot, "a", r)
-}
-
 // FormatSlots formats a slot count ("-" for none).
 func FormatSlots(n int) string {
 	if n == 0 {
 		return "-"
 	}
 	return strconv.Itoa(n)
+}
+
+// dumpLogTails prints the end of each agent's log of a failed scenario, so a CI log alone
+// shows what the agents did.
+func dumpLogTails(opts Options, dir string) {
+	paths, _ := filepath.Glob(filepath.Join(dir, "agent-*.log"))
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+		if len(lines) > 40 {
+			lines = lines[len(lines)-40:]
+		}
+		opts.Logger.Error("agent log tail", "file", p, "lines", "\n"+strings.Join(lines, "\n"))
+	}
 }
