@@ -100,7 +100,7 @@ func Bench(ctx context.Context, opts Options, window time.Duration) (BenchResult
 	}
 	dir := filepath.Join(opts.RunDir, "bench")
 	opts.Logger.Info("bench starting", "window", window, "poll_interval", opts.PollInterval, "block_interval", opts.BlockInterval, "logs", dir)
-	c, err := startBenchCluster(ctx, opts, netns, dir)
+	c, err := startCluster(ctx, opts, netns, dir, policyKeeper)
 	if err != nil {
 		return res, fmt.Errorf("drill: bench steady state: %w", err)
 	}
@@ -165,46 +165,6 @@ sampling:
 	res.Window = after.at.Sub(before.at)
 	return res, nil
 }
-
-// startBenchCluster starts a cluster like startCluster, with startup timeouts that scale with
-// the block interval: at the real 500 ms an agent is healthy only after it has observed a
-// producers window of blocks (120 by default, 60 s), and A then waits for a missed turn.
-func startBenchCluster(ctx context.Context, opts Options, netns bool, dir string) (*Cluster, error) {
-	c := &Cluster{opts: opts, topo: topology{netns: netns}, dir: dir, log: opts.Logger, hosts: map[string]*host{},
-		ours: "eosstorebest", policy: policyKeeper}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("drill: run dir: %w", err)
-	}
-	if err := c.topo.setup(hostOrder, hostIdx); err != nil {
-		c.Close()
-		return nil, err
-	}
-	timeout := time.Minute + benchProducersWindow*opts.BlockInterval + 2*opts.roundWall()
-	steps := []func(context.Context) error{c.startSinks, c.startNodeosnet, c.startConsul, func(ctx context.Context) error {
-		if err := c.startAgent(c.hosts["a"]); err != nil {
-			return err
-		}
-		if err := c.waitAgent(ctx, "a", timeout, "A leading and producing", leaderProducing); err != nil {
-			return err
-		}
-		for _, h := range []string{"b", "c", "f"} {
-			if err := c.startAgent(c.hosts[h]); err != nil {
-				return err
-			}
-		}
-		return c.waitSteady(ctx, timeout)
-	}}
-	for _, step := range steps {
-		if err := step(ctx); err != nil {
-			c.Close()
-			return nil, err
-		}
-	}
-	return c, nil
-}
-
-// benchProducersWindow is the agent's default producers window in blocks (alerts.producers_window).
-const benchProducersWindow = 120
 
 // hostSample is one host's counters at one moment.
 type hostSample struct {

@@ -370,12 +370,11 @@ func (c *Cluster) startAgent(h *host) error {
 
 // startAgents starts A, waits until it produces, then B, C and F, and waits for the steady state.
 func (c *Cluster) startAgents(ctx context.Context) error {
+	timeout := c.startupTimeout()
 	if err := c.startAgent(c.hosts["a"]); err != nil {
 		return err
 	}
-	if err := c.waitAgent(ctx, "a", 60*time.Second, "A leading and producing", func(s keeper.Status) bool {
-		return s.State == keeper.Leader && s.Producing
-	}); err != nil {
+	if err := c.waitAgent(ctx, "a", timeout, "A leading and producing", leaderProducing); err != nil {
 		// A stuck agent's goroutines go to its log.
 		_ = c.hosts["a"].agent.signal(syscall.SIGQUIT)
 		time.Sleep(500 * time.Millisecond)
@@ -386,8 +385,18 @@ func (c *Cluster) startAgents(ctx context.Context) error {
 			return err
 		}
 	}
-	return c.waitSteady(ctx, 60*time.Second)
+	return c.waitSteady(ctx, timeout)
 }
+
+// startupTimeout bounds each startup wait. It grows with the block interval: an agent is
+// healthy only once it has seen a producers window of blocks (120 by default, 60 s at the
+// real 500 ms), and A then waits for a missed turn.
+func (c *Cluster) startupTimeout() time.Duration {
+	return time.Minute + producersWindow*c.opts.BlockInterval + 2*c.opts.roundWall()
+}
+
+// producersWindow is the agent's default producers window in blocks (alerts.producers_window).
+const producersWindow = 120
 
 // waitSteady waits until A leads and produces, B and C are healthy standbys and F watches.
 func (c *Cluster) waitSteady(ctx context.Context, timeout time.Duration) error {
