@@ -238,10 +238,21 @@ func (k *Keeper) release(ctx context.Context, reason string, h *Handoff) {
 func (k *Keeper) fence(ctx context.Context, reason string) {
 	k.transition(Fencing, reason)
 	fenceBy := k.term.FenceBy()
+	pauseBy := fenceBy.Add(-k.cfg.FenceMargin)
+	if now := k.deps.Now(); !pauseBy.After(now) {
+		// Too late already (this agent was stopped or starved past its deadline): a pause
+		// through the API is still the quickest way to stop production, so try it once
+		// before the fence command.
+		k.log.Warn("fence deadline already passed; pausing at once", "fence_by", fenceBy)
+		pauseBy = now.Add(k.cfg.CallTimeout)
+		if fenceBy.Before(pauseBy) {
+			fenceBy = pauseBy
+		}
+	}
 	// Fencing completes even when the agent is stopping.
 	fctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), fenceBy)
 	defer cancel()
-	if err := k.pauseConfirmed(fctx, fenceBy.Add(-k.cfg.FenceMargin)); err != nil {
+	if err := k.pauseConfirmed(fctx, pauseBy); err != nil {
 		if nodeosDown(err) {
 			k.log.Warn("nodeos refuses connections: it is down", "error", err)
 			k.alerts.clear(k.deps.Now(), alertFenceFailed)

@@ -86,6 +86,12 @@ func (k *Keeper) acquire(ctx context.Context, adm Admission) {
 	term, err := k.deps.Lock.Acquire(ctx, rec)
 	if err != nil {
 		if errors.Is(err, ErrLockHeld) {
+			// Refused while the lock looks free: Consul's lock-delay after an invalidated
+			// session. The head start of higher-priority roles restarts, so they, not the
+			// one that happens to retry first after the delay, take the lock.
+			if !k.lockFreeAt.IsZero() {
+				k.lockFreeAt = k.deps.Now()
+			}
 			k.transition(Standby, "lock taken first by another session")
 		} else {
 			if msg := err.Error(); msg != k.lastAcquireErr {
@@ -201,5 +207,7 @@ func (k *Keeper) lockFreeButProducing() bool {
 	if !k.lockSeen || k.lock.Held || k.term != nil || k.lockFreeSince == 0 {
 		return false
 	}
-	return nodeos.Slot(k.obs.lastOur.Slot) > k.lockFreeSince
+	// Blocks up to the watermark the last holder recorded on release are its own, however
+	// late they reach this node (a planned hand-off releases right after our last block).
+	return nodeos.Slot(k.obs.lastOur.Slot) > k.lockFreeSince && k.obs.lastOur.Num > k.lock.Record.Watermark.Num
 }

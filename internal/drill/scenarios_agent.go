@@ -169,7 +169,7 @@ func scenarioMaintenance(ctx context.Context, c *Cluster, r *Result) error {
 	r.Unbounded = c.policy == policyKeeper
 	r.MinMissed, r.MaxMissed = priority["B"], priority["B"]+1
 	if c.policy == policyKeeper {
-		if err := c.operator(ctx, "a", "pause"); err != nil {
+		if err := c.operator(ctx, "a", "pause", "-reason", "drill"); err != nil {
 			return err
 		}
 		if err := c.waitAgent(ctx, "b", 30*time.Second, "B in maintenance", func(s keeper.Status) bool {

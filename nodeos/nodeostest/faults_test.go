@@ -211,3 +211,28 @@ func TestRotateLog(t *testing.T) {
 		}
 	}
 }
+
+// Blocks a partitioned producer signs on its own fork are not on the chain the network keeps:
+// the referee counts those turns as missed.
+func TestMissedIgnoresMinorityFork(t *testing.T) {
+	n, nodes := manualNet(t, Config{Producers: 2, OurIndex: 1},
+		NodeConfig{Name: "A", ProducerNode: true}, NodeConfig{Name: "F"})
+	a := nodes[0]
+	post(t, a.URL+"/v1/producer/resume", "")
+	n.Advance(48)
+	before := len(n.Missed())
+	n.Partition([]*Node{a})
+	n.Advance(48) // two rounds: A signs both of our turns, alone
+	signed := 0
+	for _, b := range n.OurBlocks() {
+		if b.Node == "A" {
+			signed++
+		}
+	}
+	if signed < 24+12 {
+		t.Fatalf("A signed %d blocks, want its turns before and during the partition", signed)
+	}
+	if got := len(n.Missed()) - before; got != 2 {
+		t.Fatalf("Missed grew by %d turns during the partition, want 2: A's minority fork is not the chain", got)
+	}
+}

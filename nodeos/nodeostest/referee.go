@@ -42,15 +42,24 @@ func (n *Network) DoubleProduced() []nodeos.Turn {
 }
 
 // Missed returns our turns, oldest first, that started after the network did, have ended (all
-// their slots passed), and hold no block of ours from any node.
+// their slots passed), and hold no block of ours on the chain the network keeps: the chain of
+// the group the other producers are in. Blocks a partitioned node signed on its own fork, or
+// that lost a fork choice, do not count: the chain drops them.
 func (n *Network) Missed() []nodeos.Turn {
 	n.mu.Lock()
 	last := n.slot
-	n.mu.Unlock()
 	produced := make(map[nodeos.Slot]bool)
-	for _, b := range n.OurBlocks() {
-		produced[b.Slot.RoundStart()] = true
+	for _, g := range n.groups {
+		if !g.virtual {
+			continue
+		}
+		for b := g.head; b != nil; b = b.prev {
+			if b.Producer == n.cfg.Ours {
+				produced[b.Slot.RoundStart()] = true
+			}
+		}
 	}
+	n.mu.Unlock()
 	var out []nodeos.Turn
 	t, ok := n.sched.NextTurn(n.cfg.Ours, n.firstSlot-1)
 	for ok && t.End <= last+1 {

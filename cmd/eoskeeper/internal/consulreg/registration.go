@@ -279,6 +279,11 @@ func (r *Registration) deregisterOnStop() {
 // NodeosHealth maps a status to the nodeos check: critical when nodeos is unreachable or the
 // keeper has not observed it, warning when it is reachable but unhealthy, passing otherwise.
 // The output names the state, the problems, the head, the LIB and the watermark.
+//
+// While this agent holds the lock, an unreachable nodeos is a warning: the lock's session is
+// bound to this check, and a critical state would invalidate it and arm the lock-delay before
+// the running agent releases the lock itself (a voluntary release frees it at once). A dead or
+// hung agent stops refreshing the check, which then goes critical on its own.
 func NodeosHealth(s keeper.Status) CheckState {
 	var b strings.Builder
 	fmt.Fprintf(&b, "role %s, state %s", s.Role, s.State)
@@ -298,6 +303,9 @@ func NodeosHealth(s keeper.Status) CheckState {
 	switch {
 	case s.Time.IsZero():
 		return CheckState{Critical, "nodeos not observed yet"}
+	case !s.Reachable && s.LockHeld:
+		problems = append([]string{"nodeos unreachable", "this agent holds the lock and is giving it up"}, problems...)
+		return CheckState{Warning, b.String() + ": " + strings.Join(problems, ", ")}
 	case !s.Reachable:
 		problems = append([]string{"nodeos unreachable"}, problems...)
 		return CheckState{Critical, b.String() + ": " + strings.Join(problems, ", ")}

@@ -271,6 +271,8 @@ func TestNodeosHealth(t *testing.T) {
 	}{
 		{"never observed", keeper.Status{}, Critical, "nodeos not observed yet"},
 		{"unreachable", keeper.Status{Time: now, Role: keeper.RoleB, State: keeper.Standby}, Critical, "role B, state standby: nodeos unreachable"},
+		{"unreachable under the lock", keeper.Status{Time: now, Role: keeper.RoleA, State: keeper.Leader, LockHeld: true}, Warning,
+			"role A, state leader: nodeos unreachable, this agent holds the lock and is giving it up"},
 		{"unhealthy", keeper.Status{Time: now, Role: keeper.RoleB, State: keeper.Standby, Reachable: true, Head: 7, LIB: 5, Peers: 2, HealthProblems: []string{"peers 2<5"}},
 			Warning, "role B, state standby, head 7, lib 5, peers 2: peers 2<5"},
 		{"healthy leader", keeper.Status{Time: now, Role: keeper.RoleA, State: keeper.Leader, Reachable: true, Healthy: true, Head: 9, LIB: 8, Peers: 6,
