@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/eoskeeper/eoskeeper/internal/influxconf"
 )
 
 // influxDatabase is the database the agents write their status to.
@@ -26,29 +28,7 @@ func (c *Cluster) startInflux(ctx context.Context, addr string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("drill: influxdb dir: %w", err)
 	}
-	conf := fmt.Sprintf(`reporting-disabled = true
-bind-address = "127.0.0.1:0"
-
-[meta]
-  dir = %q
-  logging-enabled = false
-
-[data]
-  dir = %q
-  wal-dir = %q
-  query-log-enabled = false
-
-[http]
-  enabled = true
-  bind-address = %q
-  log-enabled = false
-
-[monitor]
-  store-enabled = false
-
-[continuous_queries]
-  enabled = false
-`, filepath.Join(dir, "meta"), filepath.Join(dir, "data"), filepath.Join(dir, "wal"), addr)
+	conf := influxconf.Config(dir, addr, "127.0.0.1:0")
 	confPath := filepath.Join(dir, "influxdb.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		return fmt.Errorf("drill: influxdb config: %w", err)

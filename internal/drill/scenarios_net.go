@@ -99,17 +99,10 @@ func (c *Cluster) partition(ctx context.Context, name string) error {
 func scenarioChainCut(ctx context.Context, c *Cluster, r *Result) error {
 	detect := libStall + time.Second
 	r.MinMissed, r.MaxMissed = priority["B"], priority["B"]+c.turnsIn(detect)+1
-	f, err := c.markFault(ctx)
+	f, err := c.faultUntilTakeover(ctx, r, func(ctx context.Context) error { return c.partition(ctx, "a") }, 60*time.Second)
 	if err != nil {
 		return err
 	}
-	if err := c.partition(ctx, "a"); err != nil {
-		return err
-	}
-	if err := c.waitNewProducer(ctx, f, "a", 60*time.Second, r); err != nil {
-		return err
-	}
-	r.Note = strings.ToUpper(r.NewProducer) + " took over"
 	if err := sleepCtx(ctx, c.rounds(2)); err != nil {
 		return err
 	}

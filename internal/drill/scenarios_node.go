@@ -60,6 +60,28 @@ func (c *Cluster) checkAPaused(ctx context.Context, f fault, r *Result, what str
 	return nil
 }
 
+// faultUntilTakeover marks the fault, injects it, and waits until another node produces,
+// noting who took over.
+func (c *Cluster) faultUntilTakeover(ctx context.Context, r *Result, inject func(context.Context) error, timeout time.Duration) (fault, error) {
+	f, err := c.markFault(ctx)
+	if err != nil {
+		return f, err
+	}
+	if err := inject(ctx); err != nil {
+		return f, err
+	}
+	if err := c.waitNewProducer(ctx, f, "a", timeout, r); err != nil {
+		return f, err
+	}
+	r.Note = strings.ToUpper(r.NewProducer) + " took over"
+	return f, nil
+}
+
+// nodeosAction returns an injector posting action for host a's node.
+func (c *Cluster) nodeosAction(action string) func(context.Context) error {
+	return func(ctx context.Context) error { return c.nodeAction(ctx, "a", action) }
+}
+
 func appendNote(note, s string) string {
 	if note == "" {
 		return s
@@ -69,17 +91,10 @@ func appendNote(note, s string) string {
 
 func scenarioNodeosKilled(ctx context.Context, c *Cluster, r *Result) error {
 	r.MinMissed, r.MaxMissed = priority["B"], priority["B"]+1
-	f, err := c.markFault(ctx)
+	f, err := c.faultUntilTakeover(ctx, r, c.nodeosAction("kill"), 60*time.Second)
 	if err != nil {
 		return err
 	}
-	if err := c.nodeAction(ctx, "a", "kill"); err != nil {
-		return err
-	}
-	if err := c.waitNewProducer(ctx, f, "a", 60*time.Second, r); err != nil {
-		return err
-	}
-	r.Note = strings.ToUpper(r.NewProducer) + " took over"
 	if err := sleepCtx(ctx, c.rounds(2)); err != nil {
 		return err
 	}
@@ -145,17 +160,10 @@ func scenarioNodeosStopped(ctx context.Context, c *Cluster, r *Result) error {
 func scenarioNodeosStalled(ctx context.Context, c *Cluster, r *Result) error {
 	detect := headStall + time.Second
 	r.MinMissed, r.MaxMissed = priority["B"], priority["B"]+c.turnsIn(detect)+1
-	f, err := c.markFault(ctx)
+	f, err := c.faultUntilTakeover(ctx, r, c.nodeosAction("stall"), 60*time.Second)
 	if err != nil {
 		return err
 	}
-	if err := c.nodeAction(ctx, "a", "stall"); err != nil {
-		return err
-	}
-	if err := c.waitNewProducer(ctx, f, "a", 60*time.Second, r); err != nil {
-		return err
-	}
-	r.Note = strings.ToUpper(r.NewProducer) + " took over"
 	if err := sleepCtx(ctx, c.rounds(1)); err != nil {
 		return err
 	}
@@ -202,17 +210,10 @@ func scenarioTwoDead(ctx context.Context, c *Cluster, r *Result) error {
 
 func scenarioRejoin(ctx context.Context, c *Cluster, r *Result) error {
 	r.MinMissed, r.MaxMissed = priority["B"], priority["B"]+1
-	f, err := c.markFault(ctx)
+	f, err := c.faultUntilTakeover(ctx, r, c.nodeosAction("kill"), 60*time.Second)
 	if err != nil {
 		return err
 	}
-	if err := c.nodeAction(ctx, "a", "kill"); err != nil {
-		return err
-	}
-	if err := c.waitNewProducer(ctx, f, "a", 60*time.Second, r); err != nil {
-		return err
-	}
-	r.Note = strings.ToUpper(r.NewProducer) + " took over"
 	if err := sleepCtx(ctx, c.rounds(2)); err != nil {
 		return err
 	}

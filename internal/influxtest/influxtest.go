@@ -22,6 +22,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/eoskeeper/eoskeeper/internal/influxconf"
 )
 
 // StartTimeout bounds how long Start waits for influxd to answer /ping.
@@ -49,32 +51,7 @@ func Start(t testing.TB) *Server {
 	}
 	dir := t.TempDir()
 	httpAddr, rpcAddr := freeAddr(t), freeAddr(t)
-	conf := fmt.Sprintf(`reporting-disabled = true
-bind-address = %q
-
-[meta]
-  dir = %q
-  logging-enabled = false
-
-[data]
-  dir = %q
-  wal-dir = %q
-  query-log-enabled = false
-
-[http]
-  enabled = true
-  bind-address = %q
-  log-enabled = false
-
-[monitor]
-  store-enabled = false
-
-[continuous_queries]
-  enabled = false
-
-[subscriber]
-  enabled = false
-`, rpcAddr, filepath.Join(dir, "meta"), filepath.Join(dir, "data"), filepath.Join(dir, "wal"), httpAddr)
+	conf := influxconf.Config(dir, httpAddr, rpcAddr)
 	confPath := filepath.Join(dir, "influxdb.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		t.Fatalf("influxtest: write config: %v", err)
