@@ -57,8 +57,10 @@ type Keeper struct {
 	// demotedAt is the head slot at which this node gave the lock up for a fault of its own,
 	// 0 when it is not demoted (see Evidence.Demoted).
 	demotedAt nodeos.Slot
-	// resignReason is why a holder in Fencing is giving the lock up once nodeos is paused.
-	resignReason string
+	// resignReason is why a holder in Fencing is giving the lock up once nodeos is paused;
+	// retryingResign marks its retries, which log only at debug level.
+	resignReason   string
+	retryingResign bool
 	// staleTerm is a term whose Release failed; retired once Consul answers.
 	staleTerm Term
 
@@ -237,7 +239,7 @@ func (k *Keeper) pauseConfirmed(ctx context.Context, deadline time.Time) error {
 		} else {
 			last = err
 		}
-		if attempt == 0 {
+		if attempt == 0 && !k.retryingResign {
 			k.log.Warn("pause not confirmed yet; retrying", "error", last, "deadline", deadline)
 		}
 		select {

@@ -202,6 +202,9 @@ func (k *Keeper) holdUnconfirmed(ctx context.Context) {
 		return
 	default:
 	}
+	// The first attempt logged why; the retries log only at debug level (the alert stays raised).
+	k.retryingResign = true
+	defer func() { k.retryingResign = false }()
 	k.resign(ctx, k.resignReason, nil)
 }
 
@@ -288,7 +291,11 @@ func (k *Keeper) runFence(cause error, keeping bool) bool {
 	if !ran && keeping {
 		msg += "; keeping the lock so no other node produces beside it"
 	}
-	k.log.Error("fencing", "detail", msg)
+	if k.retryingResign {
+		k.log.Debug("fencing", "detail", msg)
+	} else {
+		k.log.Error("fencing", "detail", msg)
+	}
 	k.alerts.raise(k.deps.Now(), alertFenceFailed, notify.Critical, msg, k.figures())
 	return ran
 }

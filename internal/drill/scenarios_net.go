@@ -106,20 +106,9 @@ func scenarioChainCut(ctx context.Context, c *Cluster, r *Result) error {
 	if err := sleepCtx(ctx, c.rounds(2)); err != nil {
 		return err
 	}
-	if err := postBody(ctx, c.controlURL+"/heal", nil); err != nil {
-		return err
-	}
-	what, err := c.restartIfFenced(ctx, "network healed")
-	if err != nil {
-		return err
-	}
-	if err := sleepCtx(ctx, c.rounds(3)); err != nil {
-		return err
-	}
-	if err := c.checkAPaused(ctx, f, r, what); err != nil {
-		return err
-	}
-	return c.countAfter(ctx, f.slot, "a", r)
+	return c.liftAndJudge(ctx, f, r, func(ctx context.Context) error {
+		return postBody(ctx, c.controlURL+"/heal", nil)
+	}, "network healed")
 }
 
 // consulLeader returns the index of the server that leads the Consul cluster.

@@ -42,6 +42,25 @@ func (c *Cluster) restartIfFenced(ctx context.Context, what string) (string, err
 	return "A fenced (killed), restarted", c.restartNodeos(ctx, "a")
 }
 
+// liftAndJudge lifts the fault, restarts A's nodeos when its agent fenced it (as systemd would),
+// lets three rounds pass, and judges A's state and the turns missed since f.
+func (c *Cluster) liftAndJudge(ctx context.Context, f fault, r *Result, lift func(context.Context) error, what string) error {
+	if err := lift(ctx); err != nil {
+		return err
+	}
+	what, err := c.restartIfFenced(ctx, what)
+	if err != nil {
+		return err
+	}
+	if err := sleepCtx(ctx, c.rounds(3)); err != nil {
+		return err
+	}
+	if err := c.checkAPaused(ctx, f, r, what); err != nil {
+		return err
+	}
+	return c.countAfter(ctx, f.slot, "a", r)
+}
+
 // checkAPaused notes a failure when A's nodeos produces again after it was restarted.
 func (c *Cluster) checkAPaused(ctx context.Context, f fault, r *Result, what string) error {
 	nodes, err := c.nodes(ctx)
@@ -112,14 +131,8 @@ func scenarioNodeosKilled(ctx context.Context, c *Cluster, r *Result) error {
 
 func scenarioNodeosStopped(ctx context.Context, c *Cluster, r *Result) error {
 	r.MinMissed, r.MaxMissed = priority["B"], priority["B"]+c.turnsIn(hungDetect)+1
-	f, err := c.markFault(ctx)
+	f, err := c.faultUntilTakeover(ctx, r, c.nodeosAction("stop"), 90*time.Second)
 	if err != nil {
-		return err
-	}
-	if err := c.nodeAction(ctx, "a", "stop"); err != nil {
-		return err
-	}
-	if err := c.waitNewProducer(ctx, f, "a", 90*time.Second, r); err != nil {
 		return err
 	}
 	nodes, err := c.nodes(ctx)
@@ -128,33 +141,20 @@ func scenarioNodeosStopped(ctx context.Context, c *Cluster, r *Result) error {
 	}
 	if c.policy == policyKeeper {
 		if nodes["a"].Alive {
-			r.Note = "FAIL: B took over while A's stopped nodeos was not fenced"
+			r.Note = "FAIL: " + r.Note + " while A's stopped nodeos was not fenced"
 		} else {
-			r.Note = "A's agent fenced its stopped nodeos (fence_command killed it); " + strings.ToUpper(r.NewProducer) + " took over"
+			r.Note = "A's agent fenced its stopped nodeos (fence_command killed it); " + r.Note
 		}
-	} else {
-		r.Note = strings.ToUpper(r.NewProducer) + " took over"
 	}
 	if err := sleepCtx(ctx, c.rounds(1)); err != nil {
 		return err
 	}
-	if err := c.nodeAction(ctx, "a", "cont"); err != nil {
-		return err
-	}
-	if err := sleepCtx(ctx, c.rounds(1)); err != nil {
-		return err
-	}
-	what, err := c.restartIfFenced(ctx, "A continued")
-	if err != nil {
-		return err
-	}
-	if err := sleepCtx(ctx, c.rounds(3)); err != nil {
-		return err
-	}
-	if err := c.checkAPaused(ctx, f, r, what); err != nil {
-		return err
-	}
-	return c.countAfter(ctx, f.slot, "a", r)
+	return c.liftAndJudge(ctx, f, r, func(ctx context.Context) error {
+		if err := c.nodeAction(ctx, "a", "cont"); err != nil {
+			return err
+		}
+		return sleepCtx(ctx, c.rounds(1))
+	}, "A continued")
 }
 
 func scenarioNodeosStalled(ctx context.Context, c *Cluster, r *Result) error {
@@ -167,20 +167,7 @@ func scenarioNodeosStalled(ctx context.Context, c *Cluster, r *Result) error {
 	if err := sleepCtx(ctx, c.rounds(1)); err != nil {
 		return err
 	}
-	if err := c.nodeAction(ctx, "a", "unstall"); err != nil {
-		return err
-	}
-	what, err := c.restartIfFenced(ctx, "A's head moving again")
-	if err != nil {
-		return err
-	}
-	if err := sleepCtx(ctx, c.rounds(3)); err != nil {
-		return err
-	}
-	if err := c.checkAPaused(ctx, f, r, what); err != nil {
-		return err
-	}
-	return c.countAfter(ctx, f.slot, "a", r)
+	return c.liftAndJudge(ctx, f, r, c.nodeosAction("unstall"), "A's head moving again")
 }
 
 func scenarioTwoDead(ctx context.Context, c *Cluster, r *Result) error {
