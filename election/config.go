@@ -24,13 +24,15 @@ const (
 	// DefaultMinSessionTTL is Consul's own lower bound (session_ttl_min).
 	DefaultMinSessionTTL = 10 * time.Second
 
-	// maxSessionTTL and maxLockDelay are Consul's upper bounds.
-	maxSessionTTL = 24 * time.Hour
-	maxLockDelay  = 60 * time.Second
+	// MaxSessionTTL is Consul's upper bound on a session TTL.
+	MaxSessionTTL = 24 * time.Hour
+	// MaxLockDelay is Consul's upper bound on a session's lock-delay.
+	MaxLockDelay = 60 * time.Second
 )
 
-// Config configures an Election. Zero fields take the documented defaults;
-// Validate reports every problem of the resulting configuration.
+// Config configures an Election. Zero fields take the documented defaults
+// (WithDefaults fills them); Validate reports every problem of the resulting
+// configuration.
 type Config struct {
 	// Client talks to the local Consul agent. Required.
 	Client *api.Client
@@ -46,18 +48,20 @@ type Config struct {
 	Node string
 
 	// SessionTTL is the Consul session TTL. Optional, defaults to
-	// DefaultSessionTTL; must lie within [MinSessionTTL, 24h].
+	// DefaultSessionTTL; must lie within [MinSessionTTL, MaxSessionTTL].
 	SessionTTL time.Duration
 	// MinSessionTTL is the session_ttl_min of the Consul servers. Optional,
 	// defaults to DefaultMinSessionTTL; lower it only when the servers'
 	// session_ttl_min is lowered too (tests).
 	MinSessionTTL time.Duration
 	// RenewInterval is the time between renewals. Optional, defaults to
-	// SessionTTL/3; must be shorter than LostAfter.
+	// DefaultRenewInterval(SessionTTL), a third of it; must be shorter than
+	// LostAfter.
 	RenewInterval time.Duration
 	// LostAfter is how long after the send time of the last successful
-	// renewal a term gives up and closes Lost. Optional, defaults to 2/3 of
-	// SessionTTL; must be shorter than SessionTTL and at most LockDelay. The
+	// renewal a term gives up and closes Lost. Optional, defaults to
+	// DefaultLostAfter(SessionTTL), two thirds of it; must be shorter than
+	// SessionTTL, longer than RenewInterval and at most LockDelay. The
 	// gap to FenceBy, min(SessionTTL, LockDelay) - LostAfter, is the time the
 	// holder has left to pause its producer after Lost closes.
 	LostAfter time.Duration
@@ -65,7 +69,7 @@ type Config struct {
 	// defaults to RenewInterval; at most LostAfter.
 	RequestTimeout time.Duration
 	// LockDelay is the session's lock-delay. Optional, defaults to
-	// DefaultLockDelay; at most 60s (Consul's maximum).
+	// DefaultLockDelay; at most MaxLockDelay (Consul's maximum).
 	LockDelay time.Duration
 	// ServiceChecks are IDs of service checks on the local agent the session
 	// is bound to: the session is refused while one is critical and is
@@ -77,8 +81,17 @@ type Config struct {
 	Logger hclog.Logger
 }
 
-// withDefaults returns a copy with every zero field filled in.
-func (c Config) withDefaults() Config {
+// DefaultLostAfter returns the default LostAfter for a session TTL: two
+// thirds of it, so a holder whose renewals fail gives up well before Consul
+// could let anyone else take the lock.
+func DefaultLostAfter(ttl time.Duration) time.Duration { return ttl * 2 / 3 }
+
+// DefaultRenewInterval returns the default RenewInterval for a session TTL:
+// a third of it, so two renewals may fail before LostAfter runs out.
+func DefaultRenewInterval(ttl time.Duration) time.Duration { return ttl / 3 }
+
+// WithDefaults returns a copy with every zero field filled in.
+func (c Config) WithDefaults() Config {
 	if c.Prefix == "" {
 		c.Prefix = DefaultPrefix
 	}
@@ -89,10 +102,10 @@ func (c Config) withDefaults() Config {
 		c.MinSessionTTL = DefaultMinSessionTTL
 	}
 	if c.RenewInterval == 0 {
-		c.RenewInterval = c.SessionTTL / 3
+		c.RenewInterval = DefaultRenewInterval(c.SessionTTL)
 	}
 	if c.LostAfter == 0 {
-		c.LostAfter = c.SessionTTL * 2 / 3
+		c.LostAfter = DefaultLostAfter(c.SessionTTL)
 	}
 	if c.RequestTimeout == 0 {
 		c.RequestTimeout = c.RenewInterval
@@ -106,58 +119,77 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Validate fills in defaults on a copy and reports every problem found, each
-// naming the fields involved.
+// FieldError is one problem Validate found, attributed to the Config field
+// at fault (for a rule between two fields, the one whose documentation states
+// the rule). Its text names every field involved.
+type FieldError struct {
+	// Field is the name of the Config field, e.g. "LostAfter".
+	Field string
+	// Err says what is wrong.
+	Err error
+}
+
+// Error returns the problem's text.
+func (e *FieldError) Error() string { return e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Validate fills in defaults on a copy and reports every problem found. The
+// error wraps ErrInvalidConfig and joins one *FieldError per problem.
 func (c Config) Validate() error {
-	return c.withDefaults().check()
+	return c.WithDefaults().check()
 }
 
 func (c Config) check() error {
 	var errs []error
-	add := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf(format, args...))
+	add := func(field, format string, args ...any) {
+		errs = append(errs, &FieldError{Field: field, Err: fmt.Errorf(format, args...)})
 	}
 	if c.Client == nil {
-		add("Client is required")
+		add("Client", "Client is required")
 	}
 	if c.Producer == "" {
-		add("Producer is required")
+		add("Producer", "Producer is required")
 	} else if strings.Contains(c.Producer, "/") {
-		add("Producer (%q) must not contain '/'", c.Producer)
+		add("Producer", "Producer (%q) must not contain '/'", c.Producer)
 	}
 	if c.Node == "" {
-		add("Node is required")
+		add("Node", "Node is required")
 	}
 	if strings.HasPrefix(c.Prefix, "/") || strings.HasSuffix(c.Prefix, "/") {
-		add("Prefix (%q) must not start or end with '/'", c.Prefix)
+		add("Prefix", "Prefix (%q) must not start or end with '/'", c.Prefix)
 	}
 	if c.MinSessionTTL <= 0 {
-		add("MinSessionTTL (%s) must be positive", c.MinSessionTTL)
+		add("MinSessionTTL", "MinSessionTTL (%s) must be positive", c.MinSessionTTL)
 	}
-	if c.SessionTTL < c.MinSessionTTL || c.SessionTTL > maxSessionTTL {
-		add("SessionTTL (%s) must lie within MinSessionTTL (%s) and %s", c.SessionTTL, c.MinSessionTTL, maxSessionTTL)
+	if c.SessionTTL < c.MinSessionTTL || c.SessionTTL > MaxSessionTTL {
+		add("SessionTTL", "SessionTTL (%s) must lie within MinSessionTTL (%s) and %s (Consul's limits)", c.SessionTTL, c.MinSessionTTL, MaxSessionTTL)
 	}
-	if c.SessionTTL%time.Millisecond != 0 || c.LockDelay%time.Millisecond != 0 {
-		add("SessionTTL (%s) and LockDelay (%s) must be whole milliseconds", c.SessionTTL, c.LockDelay)
+	if c.SessionTTL%time.Millisecond != 0 {
+		add("SessionTTL", "SessionTTL (%s) must be whole milliseconds", c.SessionTTL)
 	}
-	if c.LockDelay < 0 || c.LockDelay > maxLockDelay {
-		add("LockDelay (%s) must lie within 0 and %s", c.LockDelay, maxLockDelay)
+	if c.LockDelay%time.Millisecond != 0 {
+		add("LockDelay", "LockDelay (%s) must be whole milliseconds", c.LockDelay)
+	}
+	if c.LockDelay < 0 || c.LockDelay > MaxLockDelay {
+		add("LockDelay", "LockDelay (%s) must lie within 0 and %s (Consul's limit)", c.LockDelay, MaxLockDelay)
 	}
 	if c.LostAfter <= 0 || c.LostAfter >= c.SessionTTL {
-		add("LostAfter (%s) must be positive and shorter than SessionTTL (%s)", c.LostAfter, c.SessionTTL)
+		add("LostAfter", "LostAfter (%s) must be positive and shorter than SessionTTL (%s): a holder must fence before Consul can give the lock away", c.LostAfter, c.SessionTTL)
 	}
 	if c.LostAfter > c.LockDelay {
-		add("LostAfter (%s) cannot be larger than LockDelay (%s): an invalidated session frees the lock after LockDelay", c.LostAfter, c.LockDelay)
+		add("LostAfter", "LostAfter (%s) cannot be larger than LockDelay (%s): an invalidated session frees the lock after LockDelay, the margin that covers a holder still fencing", c.LostAfter, c.LockDelay)
 	}
 	if c.RenewInterval <= 0 || c.RenewInterval >= c.LostAfter {
-		add("RenewInterval (%s) must be positive and shorter than LostAfter (%s)", c.RenewInterval, c.LostAfter)
+		add("RenewInterval", "RenewInterval (%s) must be positive and shorter than LostAfter (%s), or one late renewal would end the term", c.RenewInterval, c.LostAfter)
 	}
 	if c.RequestTimeout <= 0 || c.RequestTimeout > c.LostAfter {
-		add("RequestTimeout (%s) must be positive and at most LostAfter (%s)", c.RequestTimeout, c.LostAfter)
+		add("RequestTimeout", "RequestTimeout (%s) must be positive and at most LostAfter (%s)", c.RequestTimeout, c.LostAfter)
 	}
 	for _, id := range c.ServiceChecks {
 		if id == "" {
-			add("ServiceChecks must not contain an empty ID")
+			add("ServiceChecks", "ServiceChecks must not contain an empty ID")
 		}
 	}
 	if len(errs) == 0 {

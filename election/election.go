@@ -23,7 +23,7 @@ type Election struct {
 
 // New validates cfg, fills in its defaults and returns the election.
 func New(cfg Config) (*Election, error) {
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
