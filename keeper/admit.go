@@ -54,7 +54,7 @@ type Admission struct {
 	Why string
 }
 
-// Admit decides whether this node may try to acquire the lock now (DESIGN.md invariants 3, 5
+// Admit decides whether this node may try to acquire the lock now (docs/safety.md, invariants 3, 5
 // and 8). It admits only a healthy producer node, outside maintenance, with the lock free and
 // this node's nodeos confirmed paused, and then only when one of these holds:
 //   - evidence: our producer missed its most recent Delay turns entirely, and the lock has been

@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 )
 
-// Config is everything the keeper decides with. DefaultConfig fills the defaults of DESIGN.md;
+// Config is everything the keeper decides with. DefaultConfig fills the defaults of docs/safety.md §4;
 // Validate checks it. Dependencies are injected through Deps, not through Config.
 type Config struct {
 	// Producer is our producer account, e.g. "eosstorebest".
@@ -19,7 +19,7 @@ type Config struct {
 	Role Role
 
 	// PriorityDelays is, per role, the number of our producer's most recent turns that must have
-	// been missed entirely before a node of that role may contend for the lock (DESIGN.md
+	// been missed entirely before a node of that role may contend for the lock (docs/safety.md,
 	// invariant 3). Defaults: A 1, B 2, C 6.
 	PriorityDelays map[Role]int
 
@@ -81,7 +81,7 @@ type Config struct {
 	Logger hclog.Logger
 }
 
-// DefaultConfig returns a Config with every default of DESIGN.md filled; the caller sets
+// DefaultConfig returns a Config with every default of docs/safety.md §4 filled; the caller sets
 // Producer, Node and Role.
 func DefaultConfig() Config {
 	return Config{

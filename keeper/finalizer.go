@@ -12,7 +12,7 @@ import (
 )
 
 // Finalizer makes this node's BLS finalizer key our producer's active one on Savanna chains
-// (nodeos-facts.md §4: pausing production does not stop voting, each node holds its own key,
+// (docs/nodeos.md §4: pausing production does not stop voting, each node holds its own key,
 // and a producing node pauses itself when our active key stops voting). NodeosFinalizer
 // builds one from a nodeos client and an activation function.
 type Finalizer interface {

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// health reports whether this node's nodeos is fit to produce (DESIGN.md invariant 5) and, if
+// health reports whether this node's nodeos is fit to produce (docs/safety.md, invariant 5) and, if
 // not, every reason why.
 func (k *Keeper) health() (bool, []string) {
 	o := &k.obs

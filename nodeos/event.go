@@ -8,7 +8,7 @@ import (
 // EventKind tells which nodeos log line an Event was parsed from.
 type EventKind uint8
 
-// Event kinds, one per nodeos log message the follower understands (nodeos-facts.md §2).
+// Event kinds, one per nodeos log message the follower understands (docs/nodeos.md §2).
 const (
 	// EventUnknown is the zero EventKind; ParseLine never returns it.
 	EventUnknown EventKind = iota

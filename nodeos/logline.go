@@ -11,7 +11,7 @@ import (
 // message (Produced block, Received block, …) whose fields do not parse.
 var ErrMalformedLogLine = errors.New("nodeos: malformed log line")
 
-// Positions in nodeos's console appender layout (nodeos-facts.md §2.1):
+// Positions in nodeos's console appender layout (docs/nodeos.md §2.1):
 // "LLLLL TIMESTAMP(23) THREAD(9) FILE:LINE(29) METHOD(20) ] MESSAGE".
 const (
 	// stdMarkerAt is where " ] " starts in a line with the standard fixed-width prefix.

@@ -16,7 +16,7 @@ func fixed(s string, n int) string {
 	return s + strings.Repeat(" ", n-len(s))
 }
 
-// consoleLine lays a message out like fc's console_appender (nodeos-facts.md §2.1). An empty
+// consoleLine lays a message out like fc's console_appender (docs/nodeos.md §2.1). An empty
 // level gives the EOSIO 1.x prefix without a level column.
 func consoleLine(level, ts, thread, file string, line int, method, msg string) string {
 	fileLine := file

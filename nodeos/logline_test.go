@@ -92,7 +92,7 @@ func lineCases() []lineCase {
 		return "[ irreversible_blocknum: 4990, block_num: 5000, timestamp: 2025-02-10T08:00:00.000, id: " + id + " ]"
 	}
 	return []lineCase{
-		// nodeos-facts.md §2.8, verbatim.
+		// docs/nodeos.md §2.8, verbatim.
 		{"verbatim spring 1.0 received",
 			"info  2024-09-13T12:17:47.061 nodeos    controller.cpp:3637           log_applied          ] Received block 0079decc2f636cfd... #143 @ 2024-09-13T12:17:47.500 signed by eosio [trxs: 0, lib: 141, net: 0, cpu: 100, elapsed: 118, time: 724, latency: -438 ms]",
 			block(pre{LevelInfo, "2024-09-13T12:17:47.061", "nodeos", "controller.cpp", 3637, "log_applied"}.event(EventReceived),

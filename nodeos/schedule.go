@@ -39,7 +39,7 @@ func (s Slot) Time() time.Time {
 func (s Slot) RoundStart() Slot { return s - s%ProducerRepetitions }
 
 // Turn is one producer's run of ProducerRepetitions consecutive block slots within a round:
-// what DESIGN.md calls a producer's slot (12 blocks, 6 s). First is inclusive, End exclusive.
+// the turn of docs/safety.md §1 (12 blocks, 6 s). First is inclusive, End exclusive.
 type Turn struct {
 	Producer string
 	First    Slot

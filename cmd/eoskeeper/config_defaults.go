@@ -6,7 +6,7 @@ import (
 	"github.com/eoskeeper/eoskeeper/keeper"
 )
 
-// Defaults for keeper.hcl (DESIGN.md, "Defaults an operator can change").
+// Defaults for keeper.hcl (docs/safety.md §4).
 const (
 	DefaultNodeosURL          = "http://127.0.0.1:8888"
 	DefaultP2PPort            = 9876

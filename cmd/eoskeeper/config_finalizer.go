@@ -9,7 +9,7 @@ import (
 )
 
 // FinalizerConfig is `finalizer { ... }`: this node's BLS finalizer key and how a takeover
-// makes it our producer's active key on Savanna chains (nodeos-facts.md §4). Either
+// makes it our producer's active key on Savanna chains (docs/nodeos.md §4.1). Either
 // permission with private_key (eosio::actfinkey is signed and pushed by the agent) or
 // command (run instead, e.g. a cleos invocation) must be set.
 type FinalizerConfig struct {

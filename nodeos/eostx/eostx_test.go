@@ -11,7 +11,7 @@ import (
 )
 
 // The development key pair of nodeos's default signature-provider (nodeos --help;
-// nodeos-facts.md §4), with its PUB_K1/PVT_K1 forms as printed by eosjs's documentation and
+// docs/nodeos.md §4), with its PUB_K1/PVT_K1 forms as printed by eosjs's documentation and
 // Spring's tests (PUB_K1_6MRy...BoDq63, PVT_K1_2bfG...Ut3V).
 const (
 	devPub      = "EOS6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV"

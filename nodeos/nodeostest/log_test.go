@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// prefixRE is nodeos-facts §2.1's line regex.
+// prefixRE is the line regex of docs/nodeos.md §2.1.
 var prefixRE = regexp.MustCompile(`^(?:<\d>)?(\w+)\s+(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}) (\S+)\s+(\S+):(\d+)\s+(\S+)\s+\] (.*)$`)
 
 // formatRE turns a nodeos format string (${name} placeholders) into a regexp for its message.
@@ -29,7 +29,7 @@ func formatRE(format string) *regexp.Regexp {
 	return regexp.MustCompile("^" + pat + "$")
 }
 
-// Format strings quoted in nodeos-facts §2.2-2.6.
+// Format strings quoted in docs/nodeos.md §2.2-2.6.
 var (
 	springProduced = formatRE("Produced block ${id}... #${n} @ ${t} signed by ${p} [trxs: ${count}, lib: ${lib}${confs}, net: ${net}, cpu: ${cpu} us, elapsed: ${et} us, producing time: ${tt} us]")
 	springReceived = formatRE("Received block ${id}... #${n} @ ${t} signed by ${p} [trxs: ${count}, lib: ${lib}, net: ${net}, cpu: ${cpu} us, elapsed: ${elapsed} us, applying time: ${time} us, latency: ${latency} ms]")

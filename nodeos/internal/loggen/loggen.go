@@ -96,7 +96,7 @@ func (g *gen) block(slot int64, num uint32) {
 	blockMs := epochMs + slot*500
 	id := g.rng.Uint64()
 	if producer == g.cfg.Ours {
-		// Produced lines are written just before the block time (nodeos-facts.md §2.2).
+		// Produced lines are written just before the block time (docs/nodeos.md §2.2).
 		at := blockMs - 37*int64(slot%12+1)
 		g.prefix(at, "info", "nodeos", "controller.cpp:3608", "log_applied")
 		g.blockMsg("Produced", id, num, blockMs, producer)
@@ -156,7 +156,7 @@ func (g *gen) chatter(blockMs int64) {
 	g.flush()
 }
 
-// prefix starts a line with the console appender's prefix (nodeos-facts.md §2.1).
+// prefix starts a line with the console appender's prefix (docs/nodeos.md §2.1).
 func (g *gen) prefix(ms int64, level, thread, fileLine, method string) {
 	g.line = appendFixed(g.line[:0], level, 5)
 	g.line = append(g.line, ' ')
