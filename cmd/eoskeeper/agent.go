@@ -5,14 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"strings"
 	"sync"
 	"syscall"
 
-	"github.com/hashicorp/cli"
 	"github.com/hashicorp/consul/api"
 	"github.com/hashicorp/go-hclog"
 
@@ -26,7 +24,7 @@ import (
 
 // AgentCommand runs the agent: the keeper loop with its nodeos, Consul lock, alerts and outputs.
 type AgentCommand struct {
-	UI cli.Ui
+	UI UI
 }
 
 // Help describes the agent command.
@@ -54,9 +52,11 @@ func (c *AgentCommand) Synopsis() string { return "Run the agent next to a nodeo
 // Run runs the agent until a termination signal.
 func (c *AgentCommand) Run(args []string) int {
 	fs := flag.NewFlagSet("agent", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	path := fs.String("config", "", "")
-	if err := fs.Parse(args); err != nil || *path == "" || fs.NArg() > 0 {
+	if !parseFlags(c.UI, fs, args, c.Help()) {
+		return 1
+	}
+	if *path == "" || fs.NArg() > 0 {
 		c.UI.Error("agent: -config is required and takes one file\n\n" + c.Help())
 		return 1
 	}
@@ -75,7 +75,7 @@ func (c *AgentCommand) Run(args []string) int {
 }
 
 // loadForCommand loads and checks keeper.hcl, printing diagnostics.
-func loadForCommand(ui cli.Ui, path string) (*Config, bool) {
+func loadForCommand(ui UI, path string) (*Config, bool) {
 	cfg, diags := LoadConfig(path)
 	for _, d := range diags {
 		ui.Error(formatDiagnostic(d))

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/cli"
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/eoskeeper/eoskeeper/internal/consultest"
@@ -102,7 +101,7 @@ logging {
 	}
 
 	// The operator commands read and write the same Consul.
-	ui := cli.NewMockUi()
+	ui := newTestUI()
 	waitFor(t, 15*time.Second, "both agents in `eoskeeper status`", func() bool {
 		ui.OutputWriter.Reset()
 		return (&StatusCommand{UI: ui}).Run([]string{"-config", paths["a"]}) == 0 &&

@@ -12,7 +12,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/hashicorp/cli"
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/devconsul"
@@ -25,7 +24,7 @@ import (
 // DemoCommand runs a local failover demonstration: a Consul dev agent, a simulated nodeos
 // network and three keepers A, B and C; it kills A's nodeos and shows B take over.
 type DemoCommand struct {
-	UI cli.Ui
+	UI UI
 }
 
 // Help describes the demo's flags.

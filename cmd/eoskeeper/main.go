@@ -12,27 +12,31 @@
 package main
 
 import (
-	"fmt"
+	"io"
 	"os"
-
-	"github.com/hashicorp/cli"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // run executes the command line args (without the program name) and returns the exit code.
-func run(args []string) int {
-	ui := &cli.BasicUi{Reader: os.Stdin, Writer: os.Stdout, ErrorWriter: os.Stderr}
-	c := cli.NewCLI("eoskeeper", Version)
-	c.Args = args
-	c.Commands = commands(ui)
-	c.HelpWriter = os.Stderr
-	code, err := c.Run()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "eoskeeper: %v\n", err)
-		return 1
+// Results go to stdout; errors, help and the version to stderr.
+func run(args []string, stdout, stderr io.Writer) int {
+	return dispatch(commandTable(streamUI{out: stdout, err: stderr}), args, stderr)
+}
+
+// commandTable lists every command. Each lives in its own file as an XCommand with Synopsis,
+// Help and Run.
+func commandTable(ui UI) []command {
+	return []command{
+		entry("agent", &AgentCommand{UI: ui}),
+		entry("demo", &DemoCommand{UI: ui}),
+		entry("pause", &PauseCommand{UI: ui}),
+		entry("resume", &ResumeCommand{UI: ui}),
+		entry("status", &StatusCommand{UI: ui}),
+		entry("switchover", &SwitchoverCommand{UI: ui}),
+		entry("validate", &ValidateCommand{UI: ui}),
+		entry("version", &VersionCommand{UI: ui}),
 	}
-	return code
 }

@@ -6,14 +6,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/hashicorp/cli"
 	"github.com/hashicorp/consul/api"
 
 	"github.com/eoskeeper/eoskeeper/election"
@@ -29,19 +27,17 @@ type operator struct {
 }
 
 // openOperator parses -config (plus the command's own flags) and connects to Consul.
-func openOperator(ui cli.Ui, name string, args []string, help string, flags func(*flag.FlagSet)) (*operator, bool) {
+func openOperator(ui UI, name string, args []string, help string, flags func(*flag.FlagSet)) (*operator, bool) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	path := fs.String("config", "", "")
 	if flags != nil {
 		flags(fs)
 	}
-	if err := fs.Parse(args); err != nil || *path == "" || fs.NArg() > 0 {
-		msg := "-config is required"
-		if err != nil {
-			msg = err.Error()
-		}
-		ui.Error(fmt.Sprintf("%s: %s\n\n%s", name, msg, help))
+	if !parseFlags(ui, fs, args, help) {
+		return nil, false
+	}
+	if *path == "" || fs.NArg() > 0 {
+		ui.Error(fmt.Sprintf("%s: -config is required\n\n%s", name, help))
 		return nil, false
 	}
 	cfg, ok := loadForCommand(ui, *path)
@@ -83,7 +79,7 @@ func opContext() (context.Context, context.CancelFunc) {
 }
 
 // StatusCommand prints the producer's nodes as their agents last published them.
-type StatusCommand struct{ UI cli.Ui }
+type StatusCommand struct{ UI UI }
 
 // Help describes the command.
 func (c *StatusCommand) Help() string {
@@ -163,7 +159,7 @@ func (c *StatusCommand) Run(args []string) int {
 }
 
 // PauseCommand sets maintenance mode: agents take no automatic action.
-type PauseCommand struct{ UI cli.Ui }
+type PauseCommand struct{ UI UI }
 
 // Help describes the command.
 func (c *PauseCommand) Help() string {
@@ -185,7 +181,7 @@ func (c *PauseCommand) Run(args []string) int {
 }
 
 // ResumeCommand clears maintenance mode.
-type ResumeCommand struct{ UI cli.Ui }
+type ResumeCommand struct{ UI UI }
 
 // Help describes the command.
 func (c *ResumeCommand) Help() string {
@@ -204,7 +200,7 @@ func (c *ResumeCommand) Run(args []string) int {
 	return setMaintenance(c.UI, "resume", args, c.Help(), false)
 }
 
-func setMaintenance(ui cli.Ui, name string, args []string, help string, on bool) int {
+func setMaintenance(ui UI, name string, args []string, help string, on bool) int {
 	var reason string
 	o, ok := openOperator(ui, name, args, help, func(fs *flag.FlagSet) { fs.StringVar(&reason, "reason", "", "") })
 	if !ok {
@@ -229,7 +225,7 @@ func setMaintenance(ui cli.Ui, name string, args []string, help string, on bool)
 }
 
 // SwitchoverCommand moves production to another node between our producer's turns.
-type SwitchoverCommand struct{ UI cli.Ui }
+type SwitchoverCommand struct{ UI UI }
 
 // Help describes the command.
 func (c *SwitchoverCommand) Help() string {
@@ -264,7 +260,7 @@ func (c *SwitchoverCommand) Run(args []string) int {
 	return 0
 }
 
-func (o *operator) switchover(ui cli.Ui, to string, timeout time.Duration) error {
+func (o *operator) switchover(ui UI, to string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if to == "" {

@@ -3,17 +3,15 @@ package main
 import (
 	"encoding/json"
 	"flag"
-	"io"
 	"strings"
 
-	"github.com/hashicorp/cli"
 	"github.com/hashicorp/hcl/v2"
 )
 
 // ValidateCommand checks a configuration file through exactly the agent's load path and
 // prints the effective configuration, defaults filled and secrets redacted.
 type ValidateCommand struct {
-	UI cli.Ui
+	UI UI
 }
 
 // Help returns the command's usage text.
@@ -41,11 +39,8 @@ func (c *ValidateCommand) Synopsis() string {
 // Run validates the configuration and returns 0 when it is valid, 1 otherwise.
 func (c *ValidateCommand) Run(args []string) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	path := fs.String("config", "keeper.hcl", "configuration file")
-	if err := fs.Parse(args); err != nil {
-		c.UI.Error(err.Error())
-		c.UI.Error(c.Help())
+	if !parseFlags(c.UI, fs, args, c.Help()) {
 		return 1
 	}
 	if fs.NArg() != 0 {

@@ -1,11 +1,10 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"runtime"
 	"strings"
-
-	"github.com/hashicorp/cli"
 )
 
 // Version is the release version, set at build time with
@@ -17,7 +16,7 @@ var Commit = ""
 
 // VersionCommand prints the version.
 type VersionCommand struct {
-	UI cli.Ui
+	UI UI
 }
 
 // Help returns the command's usage text.
@@ -34,7 +33,11 @@ func (c *VersionCommand) Synopsis() string { return "Print the eoskeeper version
 
 // Run prints the version and returns 0.
 func (c *VersionCommand) Run(args []string) int {
-	if len(args) != 0 {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	if !parseFlags(c.UI, fs, args, c.Help()) {
+		return 1
+	}
+	if fs.NArg() != 0 {
 		c.UI.Error("version takes no arguments")
 		c.UI.Error(c.Help())
 		return 1
