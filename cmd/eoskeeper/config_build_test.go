@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/cli"
-
 	"github.com/eoskeeper/eoskeeper/keeper"
 	"github.com/eoskeeper/eoskeeper/notify"
 )
@@ -181,7 +179,7 @@ func TestCheckLibrariesCatchesTLSFiles(t *testing.T) {
 	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ui := cli.NewMockUi()
+	ui := newTestUI()
 	if code := (&ValidateCommand{UI: ui}).Run([]string{"-config", path}); code != 1 {
 		t.Errorf("validate exit %d, want 1; stderr %s", code, ui.ErrorWriter.String())
 	}

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/cli"
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/eoskeeper/eoskeeper/keeper"
@@ -361,7 +360,7 @@ output "influxdb" {
 	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ui := cli.NewMockUi()
+	ui := newTestUI()
 	code := (&ValidateCommand{UI: ui}).Run([]string{"-config", path})
 	if code != 0 {
 		t.Fatalf("validate exit %d, stderr:\n%s", code, ui.ErrorWriter.String())
@@ -403,7 +402,7 @@ func TestValidateReportsErrors(t *testing.T) {
 	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ui := cli.NewMockUi()
+	ui := newTestUI()
 	if code := (&ValidateCommand{UI: ui}).Run([]string{"-config", path}); code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
@@ -415,7 +414,7 @@ func TestValidateReportsErrors(t *testing.T) {
 		t.Errorf("an invalid config printed a configuration:\n%s", ui.OutputWriter.String())
 	}
 
-	ui = cli.NewMockUi()
+	ui = newTestUI()
 	if code := (&ValidateCommand{UI: ui}).Run([]string{"-config", filepath.Join(dir, "absent.hcl")}); code != 1 {
 		t.Fatalf("missing file: exit %d, want 1", code)
 	}
