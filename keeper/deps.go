@@ -149,8 +149,9 @@ type Deps struct {
 	Sinks  []StatusSink
 	// Finalizer, when set, activates this node's finalizer key on takeover (Savanna chains).
 	Finalizer Finalizer
-	// Fence runs the configured fence command; nil uses os/exec.
-	Fence func(ctx context.Context, argv []string) error
-	// Now returns the current time; nil uses time.Now.
-	Now func() time.Time
+	// RunCommand runs an operator command: the fence command and the on_promote/on_demote
+	// hooks. Nil uses RunCommand (os/exec, no shell).
+	RunCommand func(ctx context.Context, argv []string) error
+	// Clock supplies the current time and timers; nil uses SystemClock.
+	Clock Clock
 }

@@ -79,8 +79,8 @@ func (k *Keeper) activateFinalizer(ctx context.Context) {
 	if f == nil {
 		return
 	}
-	now := k.deps.Now()
-	active, pending, savanna, err := callFinalizerKeys(ctx, k.cfg.CallTimeout, f)
+	now := k.now()
+	active, pending, savanna, err := callFinalizerKeys(ctx, k, f)
 	if err != nil {
 		k.alerts.raise(now, alertFinalizerKey, notify.Critical, "cannot read the finalizer policies: "+err.Error(), k.figures())
 		return
@@ -90,24 +90,24 @@ func (k *Keeper) activateFinalizer(ctx context.Context) {
 		return
 	}
 	k.log.Info("activating this node's finalizer key", "key", f.Key(), "active", active)
-	actx, cancel := context.WithTimeout(ctx, 4*k.cfg.CallTimeout)
+	actx, cancel := k.within(ctx, 4*k.cfg.CallTimeout)
 	err = f.Activate(actx)
 	cancel()
 	if err != nil {
-		k.alerts.raise(k.deps.Now(), alertFinalizerKey, notify.Critical,
+		k.alerts.raise(k.now(), alertFinalizerKey, notify.Critical,
 			"could not activate this node's finalizer key (nodeos will pause itself for lack of votes): "+err.Error(), k.figures())
 		return
 	}
-	deadline := time.Now().Add(time.Duration(k.cfg.FinalizerWaitSlots) * k.cfg.BlockInterval)
+	deadline := k.now().Add(time.Duration(k.cfg.FinalizerWaitSlots) * k.cfg.BlockInterval)
 	for {
-		active, pending, _, err = callFinalizerKeys(ctx, k.cfg.CallTimeout, f)
+		active, pending, _, err = callFinalizerKeys(ctx, k, f)
 		if err == nil && (slices.Contains(active, f.Key()) || slices.Contains(pending, f.Key())) {
-			k.alerts.clear(k.deps.Now(), alertFinalizerKey)
+			k.alerts.clear(k.now(), alertFinalizerKey)
 			k.log.Info("finalizer key scheduled", "key", f.Key(), "active", slices.Contains(active, f.Key()))
 			return
 		}
-		if time.Now().After(deadline) {
-			k.alerts.raise(k.deps.Now(), alertFinalizerKey, notify.Critical,
+		if k.now().After(deadline) {
+			k.alerts.raise(k.now(), alertFinalizerKey, notify.Critical,
 				fmt.Sprintf("finalizer key activation not visible after %d block slots (active %v, pending %v)", k.cfg.FinalizerWaitSlots, active, pending),
 				k.figures())
 			return
@@ -117,13 +117,14 @@ func (k *Keeper) activateFinalizer(ctx context.Context) {
 			return
 		case <-k.term.Lost():
 			return // the loop fences next
-		case <-time.After(k.cfg.BlockInterval):
+		case <-k.clock.After(k.cfg.BlockInterval):
 		}
 	}
 }
 
-func callFinalizerKeys(ctx context.Context, timeout time.Duration, f Finalizer) (active, pending []string, savanna bool, err error) {
-	cctx, cancel := context.WithTimeout(ctx, timeout)
+// callFinalizerKeys reads the finalizer policies with the keeper's per-call timeout.
+func callFinalizerKeys(ctx context.Context, k *Keeper, f Finalizer) (active, pending []string, savanna bool, err error) {
+	cctx, cancel := k.within(ctx, k.cfg.CallTimeout)
 	defer cancel()
 	active, pending, savanna, err = f.Keys(cctx)
 	if err != nil {
@@ -141,12 +142,12 @@ const finalizerCheckTicks = 30
 // producing node pauses itself.
 func (k *Keeper) checkFinalizer(ctx context.Context) {
 	f := k.deps.Finalizer
-	now := k.deps.Now()
+	now := k.now()
 	if f == nil || now.Sub(k.finalizerChecked) < finalizerCheckTicks*k.cfg.PollInterval {
 		return
 	}
 	k.finalizerChecked = now
-	active, pending, savanna, err := callFinalizerKeys(ctx, k.cfg.CallTimeout, f)
+	active, pending, savanna, err := callFinalizerKeys(ctx, k, f)
 	if err != nil {
 		k.log.Debug("cannot check the active finalizer key", "error", err)
 		return

@@ -63,7 +63,7 @@ func logEventOf(ev nodeos.Event) (LogEvent, bool) {
 
 // logEvent handles one line of nodeos's log.
 func (k *Keeper) logEvent(ev LogEvent) {
-	now := k.deps.Now()
+	now := k.now()
 	switch ev.Kind {
 	case LogProduced:
 		if ev.Producer == k.cfg.Producer && ev.Num >= k.lastProduced.Num {

@@ -28,7 +28,7 @@ type cluster struct {
 	agents map[string]*agent
 	// finalizers, when set, gives each new agent its Finalizer.
 	finalizers func(node string) Finalizer
-	// fence, when set, is every new agent's Deps.Fence.
+	// fence, when set, is every new agent's Deps.RunCommand.
 	fence func(ctx context.Context, argv []string) error
 }
 
@@ -88,7 +88,7 @@ func (c *cluster) startAgent(name string, role Role, mod ...func(*Config)) *agen
 	if c.finalizers != nil {
 		deps.Finalizer = c.finalizers(name)
 	}
-	deps.Fence = c.fence
+	deps.RunCommand = c.fence
 	a.k, err = New(cfg, deps)
 	if err != nil {
 		c.t.Fatalf("keeper.New(%s): %v", name, err)

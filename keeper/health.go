@@ -9,7 +9,7 @@ import (
 // not, every reason why.
 func (k *Keeper) health() (bool, []string) {
 	o := &k.obs
-	now := k.deps.Now()
+	now := k.now()
 	var problems []string
 	if o.apiStreak >= k.cfg.APIFailures || (!o.reachable && o.head == 0) {
 		problems = append(problems, fmt.Sprintf("nodeos API failed %d times in a row", o.apiStreak))

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/eoskeeper/eoskeeper/notify"
@@ -20,24 +21,31 @@ func (k *Keeper) runHook(name string, argv []string) {
 	k.hooks.Add(1)
 	go func() {
 		defer k.hooks.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), hookTimeout)
+		ctx, cancel := k.within(context.Background(), hookTimeout)
 		defer cancel()
-		if err := k.deps.Fence(ctx, argv); err != nil {
+		if err := k.deps.RunCommand(ctx, argv); err != nil {
 			k.log.Warn("hook failed", "hook", name, "error", err)
 			select {
-			case k.hookErrs <- hookError{name: name, err: err}:
+			case k.hookRunner.errs <- hookError{name: name, err: err}:
 			default: // the loop is gone or behind; the failure is logged above
 			}
 		}
 	}()
 }
 
+// hookRunner counts the running hook commands and reports their failures to the loop.
+type hookRunner struct {
+	hooks sync.WaitGroup
+	errs  chan hookError
+}
+
+// hookError is one failed hook command.
 type hookError struct {
 	name string
 	err  error
 }
 
 // hookFailed raises the alert for a failed hook; it runs on the loop.
-func (k *Keeper) hookFailed(h hookError) {
-	k.alerts.event(k.deps.Now(), alertHookFailed, notify.Warning, h.name+" hook failed: "+h.err.Error(), k.figures())
+func (k *Keeper) hookFailed(name string, err error) {
+	k.alerts.event(k.now(), alertHookFailed, notify.Warning, name+" hook failed: "+err.Error(), k.figures())
 }

@@ -56,7 +56,7 @@ const scheduleRefresh = 30 * time.Second
 // and peers. Failures are recorded in the observation; observe itself never fails.
 func (k *Keeper) observe(ctx context.Context, now time.Time) {
 	o := &k.obs
-	info, err := callNode(ctx, k.cfg.CallTimeout, k.deps.Node.Info)
+	info, err := callNode(ctx, k, k.deps.Node.Info)
 	if err != nil {
 		o.fail(err)
 		return
@@ -81,7 +81,7 @@ func (k *Keeper) observe(ctx context.Context, now time.Time) {
 	}
 
 	if k.cfg.Role.Producer() {
-		p, err := callNode(ctx, k.cfg.CallTimeout, k.deps.Node.Paused)
+		p, err := callNode(ctx, k, k.deps.Node.Paused)
 		if err != nil {
 			o.pausedKnown = false
 			o.noteErr(err)
@@ -89,7 +89,7 @@ func (k *Keeper) observe(ctx context.Context, now time.Time) {
 			o.paused, o.pausedKnown = p, true
 		}
 	}
-	n, err := callNode(ctx, k.cfg.CallTimeout, k.deps.Node.Peers)
+	n, err := callNode(ctx, k, k.deps.Node.Peers)
 	if err != nil {
 		o.peersKnown = false
 		o.noteErr(err)
@@ -130,12 +130,12 @@ func (k *Keeper) follow(ctx context.Context, info ChainInfo) {
 	// poll interval, or on a failed read, it stops and the next tick continues from the last
 	// block read. Missed turns are judged only up to that block (observedSlot), never up to
 	// a head whose predecessors are not read yet.
-	started := time.Now()
+	started := k.now()
 	for n := from; n < info.Head; n++ {
-		if time.Since(started) > k.cfg.PollInterval {
+		if k.now().Sub(started) > k.cfg.PollInterval {
 			return
 		}
-		h, err := callNode(ctx, k.cfg.CallTimeout, func(ctx context.Context) (BlockHeader, error) {
+		h, err := callNode(ctx, k, func(ctx context.Context) (BlockHeader, error) {
 			return k.deps.Node.Block(ctx, n)
 		})
 		if err != nil {
@@ -229,7 +229,7 @@ func (o *observation) noteErr(err error) {
 }
 
 func (k *Keeper) refreshSchedule(ctx context.Context, now time.Time) {
-	s, err := callNode(ctx, k.cfg.CallTimeout, k.deps.Node.Schedule)
+	s, err := callNode(ctx, k, k.deps.Node.Schedule)
 	if err != nil {
 		k.obs.noteErr(err)
 		return
@@ -274,9 +274,9 @@ func (o *observation) distinctProducers(window int) (int, bool) {
 	return len(seen), full
 }
 
-// callNode runs one nodeos call with the per-call timeout.
-func callNode[T any](ctx context.Context, timeout time.Duration, f func(context.Context) (T, error)) (T, error) {
-	cctx, cancel := context.WithTimeout(ctx, timeout)
+// callNode runs one nodeos call with the keeper's per-call timeout.
+func callNode[T any](ctx context.Context, k *Keeper, f func(context.Context) (T, error)) (T, error) {
+	cctx, cancel := k.within(ctx, k.cfg.CallTimeout)
 	defer cancel()
 	v, err := f(cctx)
 	if err != nil {
