@@ -102,13 +102,13 @@ func (k *Keeper) checkAlerts(now time.Time) {
 	a.set(now, o.apiStreak >= k.cfg.APIFailures, alertAPIFailing, notify.Critical,
 		fmt.Sprintf("nodeos API failed %d times in a row: %v", o.apiStreak, o.lastErr), figs)
 	if o.reachable {
-		a.set(now, now.Sub(o.headAdvancedAt) > k.stall(k.cfg.HeadStallBlocks), alertHeadStalled, notify.Critical,
+		a.set(now, now.Sub(o.headAdvancedAt) > k.cfg.HeadStall, alertHeadStalled, notify.Critical,
 			fmt.Sprintf("head %d not advancing", o.head), figs)
-		a.set(now, now.Sub(o.libAdvancedAt) > k.stall(k.cfg.LIBStallBlocks), alertLIBStalled, notify.Critical,
+		a.set(now, now.Sub(o.libAdvancedAt) > k.cfg.LIBStall, alertLIBStalled, notify.Critical,
 			fmt.Sprintf("LIB %d not advancing", o.lib), figs)
-		n, full := o.distinctProducers(k.cfg.ProducersWindow)
+		n, full := o.distinctProducers(k.cfg.windowBlocks())
 		a.set(now, full && n < k.minProducers(), alertFewProducers, notify.Warning,
-			fmt.Sprintf("only %d distinct producers in the last %d blocks", n, k.cfg.ProducersWindow), figs)
+			fmt.Sprintf("only %d distinct producers in the last %d blocks", n, k.cfg.windowBlocks()), figs)
 	}
 	if o.peersKnown {
 		a.set(now, o.peers < k.cfg.MinPeers, alertLowPeers, notify.Warning,

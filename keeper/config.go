@@ -55,14 +55,15 @@ type Config struct {
 	MinPeers int // default 5
 	// APIFailures is the streak of failed nodeos calls that raises the API alert. Default 5.
 	APIFailures int
-	// HeadStallBlocks and LIBStallBlocks are how long, in block intervals of wall time, head and
-	// LIB may stand still before the node is unhealthy. Defaults 20 (10 s) and 40 (20 s).
-	HeadStallBlocks int
-	LIBStallBlocks  int
-	// MinProducers is the fewest distinct producers that must appear in the last ProducersWindow
-	// blocks (an isolated node sees only itself). Defaults 5 and 120 (60 s).
+	// HeadStall and LIBStall are how long head and LIB may stand still before the node is
+	// unhealthy. Defaults 10s and 20s.
+	HeadStall time.Duration
+	LIBStall  time.Duration
+	// MinProducers is the fewest distinct producers that must appear in the blocks of the last
+	// ProducersWindow of chain time (an isolated node sees only itself). Defaults 5 and 60s
+	// (120 blocks of 500ms).
 	MinProducers    int
-	ProducersWindow int
+	ProducersWindow time.Duration
 
 	// OnPromote and OnDemote, when set, are commands (argv, no shell) run in the background
 	// when this node becomes the producing leader and when it stops being one. They inform;
@@ -96,67 +97,118 @@ func DefaultConfig() Config {
 		ContendStagger:     2 * time.Second,
 		MinPeers:           5,
 		APIFailures:        5,
-		HeadStallBlocks:    20,
-		LIBStallBlocks:     40,
+		HeadStall:          10 * time.Second,
+		LIBStall:           20 * time.Second,
 		MinProducers:       5,
-		ProducersWindow:    120,
+		ProducersWindow:    60 * time.Second,
 		FenceMargin:        2 * time.Second,
 	}
 }
 
-// Validate reports every problem in the configuration.
+// FieldError is one problem Validate found, attributed to the Config field at fault.
+type FieldError struct {
+	// Field is the name of the Config field, e.g. "HeadStall".
+	Field string
+	// Err says what is wrong.
+	Err error
+}
+
+// Error returns the problem's text.
+func (e *FieldError) Error() string { return e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Validate reports every problem in the configuration, each as a *FieldError.
 func (c Config) Validate() error {
 	var errs []error
+	add := func(field, format string, args ...any) {
+		errs = append(errs, &FieldError{Field: field, Err: fmt.Errorf(format, args...)})
+	}
 	if c.Producer == "" {
-		errs = append(errs, errors.New("producer is required"))
+		add("Producer", "producer is required")
 	}
 	if c.Node == "" {
-		errs = append(errs, errors.New("node is required"))
+		add("Node", "node is required")
 	}
 	if !c.Role.Valid() {
-		errs = append(errs, fmt.Errorf("role %q is not one of A, B, C, F", c.Role))
+		add("Role", "role %q is not one of A, B, C, F", c.Role)
 	}
 	if c.Role.Producer() && c.PriorityDelays[c.Role] < 1 {
-		errs = append(errs, fmt.Errorf("priority delay for role %s must be at least 1 missed turn, got %d", c.Role, c.PriorityDelays[c.Role]))
+		add("PriorityDelays", "priority delay for role %s must be at least 1 missed turn, got %d", c.Role, c.PriorityDelays[c.Role])
 	}
 	positive := []struct {
-		name string
-		d    time.Duration
+		field, name string
+		d           time.Duration
 	}{
-		{"poll interval", c.PollInterval},
-		{"block interval", c.BlockInterval},
-		{"call timeout", c.CallTimeout},
-		{"fence margin", c.FenceMargin},
+		{"PollInterval", "poll interval", c.PollInterval},
+		{"BlockInterval", "block interval", c.BlockInterval},
+		{"CallTimeout", "call timeout", c.CallTimeout},
+		{"FenceMargin", "fence margin", c.FenceMargin},
+		{"HeadStall", "head stall", c.HeadStall},
+		{"LIBStall", "LIB stall", c.LIBStall},
+		{"ProducersWindow", "producers window", c.ProducersWindow},
 	}
 	for _, p := range positive {
 		if p.d <= 0 {
-			errs = append(errs, fmt.Errorf("%s must be positive, got %s", p.name, p.d))
+			add(p.field, "%s must be positive, got %s", p.name, p.d)
 		}
 	}
 	counts := []struct {
-		name string
-		n    int
+		field, name string
+		n           int
 	}{
-		{"max backfill", c.MaxBackfill},
-		{"handoff slots", c.HandoffSlots},
-		{"finalizer wait slots", c.FinalizerWaitSlots},
-		{"api failures", c.APIFailures},
-		{"head stall blocks", c.HeadStallBlocks},
-		{"LIB stall blocks", c.LIBStallBlocks},
-		{"producers window", c.ProducersWindow},
+		{"MaxBackfill", "max backfill", c.MaxBackfill},
+		{"HandoffSlots", "handoff slots", c.HandoffSlots},
+		{"FinalizerWaitSlots", "finalizer wait slots", c.FinalizerWaitSlots},
+		{"APIFailures", "api failures", c.APIFailures},
 	}
 	for _, p := range counts {
 		if p.n < 1 {
-			errs = append(errs, fmt.Errorf("%s must be at least 1, got %d", p.name, p.n))
+			add(p.field, "%s must be at least 1, got %d", p.name, p.n)
 		}
 	}
-	if c.MarginSlots < 0 || c.MinPeers < 0 || c.MinProducers < 0 || c.ContendStagger < 0 {
-		errs = append(errs, errors.New("margin slots, min peers, min producers and contend stagger must not be negative"))
+	nonNegative := []struct {
+		field, name string
+		n           int64
+	}{
+		{"MarginSlots", "margin slots", int64(c.MarginSlots)},
+		{"MinPeers", "min peers", int64(c.MinPeers)},
+		{"MinProducers", "min producers", int64(c.MinProducers)},
+		{"ContendStagger", "contend stagger", int64(c.ContendStagger)},
+	}
+	for _, p := range nonNegative {
+		if p.n < 0 {
+			add(p.field, "%s must not be negative", p.name)
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("keeper: invalid config: %w", err)
 	}
 	return nil
+}
+
+// WithBlockInterval returns c for a chain that makes a block every d (an accelerated test
+// network): BlockInterval becomes d, and HeadStall, LIBStall and ProducersWindow, which are
+// chain time, keep their length in blocks.
+func (c Config) WithBlockInterval(d time.Duration) Config {
+	if c.BlockInterval > 0 && d > 0 {
+		scale := func(t time.Duration) time.Duration {
+			return time.Duration(float64(t) * float64(d) / float64(c.BlockInterval))
+		}
+		c.HeadStall, c.LIBStall, c.ProducersWindow = scale(c.HeadStall), scale(c.LIBStall), scale(c.ProducersWindow)
+	}
+	c.BlockInterval = d
+	return c
+}
+
+// windowBlocks is ProducersWindow in blocks of BlockInterval, rounded up, at least 1.
+func (c Config) windowBlocks() int {
+	if c.BlockInterval <= 0 {
+		return 1
+	}
+	n := int((c.ProducersWindow + c.BlockInterval - 1) / c.BlockInterval)
+	return max(n, 1)
 }
 
 // delay returns the role's priority delay in missed turns.

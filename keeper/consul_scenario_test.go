@@ -67,11 +67,11 @@ func newConsulCluster(t *testing.T, blockInterval time.Duration, proxied ...stri
 		cc.proxies[name] = consultest.NewProxy(t, srv.HTTPAddr)
 	}
 	if blockInterval != testBlockInterval {
-		// Thresholds in blocks keep their meaning; the tick and the health window follow the chain.
+		// Thresholds keep their length in blocks; the tick and the health window follow the chain.
 		cc.mod = append(cc.mod, func(cfg *Config) {
-			cfg.BlockInterval = blockInterval
+			*cfg = cfg.WithBlockInterval(blockInterval)
 			cfg.PollInterval = 2 * blockInterval
-			cfg.ProducersWindow = net.Schedule().RoundBlocks()
+			cfg.ProducersWindow = time.Duration(net.Schedule().RoundBlocks()) * blockInterval
 		})
 	}
 	return cc

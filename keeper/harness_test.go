@@ -102,16 +102,15 @@ func (c *cluster) startAgent(name string, role Role, mod ...func(*Config)) *agen
 }
 
 func testConfig(producer, node string, role Role) Config {
-	cfg := DefaultConfig()
+	cfg := DefaultConfig().WithBlockInterval(testBlockInterval)
 	cfg.Producer, cfg.Node, cfg.Role = producer, node, role
 	cfg.PollInterval = 2 * testBlockInterval
-	cfg.BlockInterval = testBlockInterval
 	cfg.CallTimeout = 300 * time.Millisecond
 	cfg.FenceMargin = 100 * time.Millisecond
 	cfg.HandoffSlots = 6
 	cfg.ContendStagger = 5 * cfg.PollInterval
 	// Generous stall thresholds: a loaded CI machine can delay the simulated chain's clock.
-	cfg.HeadStallBlocks, cfg.LIBStallBlocks = 100, 150
+	cfg.HeadStall, cfg.LIBStall = 100*testBlockInterval, 150*testBlockInterval
 	level := hclog.Warn
 	if os.Getenv("EOSKEEPER_TEST_LOG") != "" {
 		level = hclog.LevelFromString(os.Getenv("EOSKEEPER_TEST_LOG"))

@@ -15,17 +15,17 @@ func (k *Keeper) health() (bool, []string) {
 		problems = append(problems, fmt.Sprintf("nodeos API failed %d times in a row", o.apiStreak))
 	}
 	if o.head != 0 {
-		if d := now.Sub(o.headAdvancedAt); d > k.stall(k.cfg.HeadStallBlocks) {
+		if d := now.Sub(o.headAdvancedAt); d > k.cfg.HeadStall {
 			problems = append(problems, fmt.Sprintf("head %d not advancing for %s", o.head, d.Round(time.Millisecond)))
 		}
-		if d := now.Sub(o.libAdvancedAt); d > k.stall(k.cfg.LIBStallBlocks) {
+		if d := now.Sub(o.libAdvancedAt); d > k.cfg.LIBStall {
 			problems = append(problems, fmt.Sprintf("LIB %d not advancing for %s", o.lib, d.Round(time.Millisecond)))
 		}
 	}
-	if n, full := o.distinctProducers(k.cfg.ProducersWindow); !full {
-		problems = append(problems, fmt.Sprintf("observed fewer than %d blocks so far", k.cfg.ProducersWindow))
+	if n, full := o.distinctProducers(k.cfg.windowBlocks()); !full {
+		problems = append(problems, fmt.Sprintf("observed fewer than %d blocks so far", k.cfg.windowBlocks()))
 	} else if n < k.minProducers() {
-		problems = append(problems, fmt.Sprintf("only %d distinct producers in the last %d blocks", n, k.cfg.ProducersWindow))
+		problems = append(problems, fmt.Sprintf("only %d distinct producers in the last %d blocks", n, k.cfg.windowBlocks()))
 	}
 	if o.peersKnown && o.peers < k.cfg.MinPeers {
 		problems = append(problems, fmt.Sprintf("%d p2p peers, fewer than %d", o.peers, k.cfg.MinPeers))
@@ -34,11 +34,6 @@ func (k *Keeper) health() (bool, []string) {
 		problems = append(problems, "producer schedule unknown")
 	}
 	return len(problems) == 0, problems
-}
-
-// stall converts a threshold in blocks into wall time on this chain.
-func (k *Keeper) stall(blocks int) time.Duration {
-	return time.Duration(blocks) * k.cfg.BlockInterval
 }
 
 // minProducers is MinProducers, capped on small schedules at the number of producers other

@@ -35,7 +35,7 @@ func (k *Keeper) publish(now time.Time) {
 		LockHeld: k.term != nil, LockHolder: k.lockHolder(), Watermark: k.lock.Record.Watermark,
 		Maintenance: k.lock.Maintenance, Failovers: k.failovers, Firing: k.alerts.keys(),
 	}
-	s.DistinctProducers, _ = o.distinctProducers(k.cfg.ProducersWindow)
+	s.DistinctProducers, _ = o.distinctProducers(k.cfg.windowBlocks())
 	if k.deps.Finalizer != nil {
 		s.FinalizerKey = k.deps.Finalizer.Key()
 	}

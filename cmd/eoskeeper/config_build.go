@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/consul/api"
 	"github.com/hashicorp/go-hclog"
@@ -21,10 +20,6 @@ import (
 // This file turns a loaded Config into the plain configuration structs of the library
 // packages. Each builder only copies and converts; the libraries fill their own defaults
 // and validate.
-
-// chainBlockInterval is the block interval of an Antelope chain. Wall-time thresholds in
-// keeper.hcl are converted to blocks with it.
-const chainBlockInterval = 500 * time.Millisecond
 
 // NewLogger builds the agent's logger from the logging block.
 func (c *Config) NewLogger(w io.Writer) hclog.Logger {
@@ -52,8 +47,7 @@ func (c *Config) ConsulAPIConfig() *api.Config {
 	return cc
 }
 
-// KeeperConfig returns the keeper's configuration: thresholds given as durations in
-// keeper.hcl become block counts on the chain's 500 ms block interval.
+// KeeperConfig returns the keeper's configuration.
 func (c *Config) KeeperConfig(logger hclog.Logger) keeper.Config {
 	k := keeper.DefaultConfig()
 	k.Producer = c.Producer
@@ -70,10 +64,10 @@ func (c *Config) KeeperConfig(logger hclog.Logger) keeper.Config {
 	k.CallTimeout = c.Nodeos.Timeout
 	k.MinPeers = c.Alerts.MinPeers
 	k.APIFailures = c.Alerts.APIFailures
-	k.HeadStallBlocks = blocks(c.Alerts.HeadStall)
-	k.LIBStallBlocks = blocks(c.Alerts.LIBStall)
+	k.HeadStall = c.Alerts.HeadStall
+	k.LIBStall = c.Alerts.LIBStall
 	k.MinProducers = c.Alerts.MinProducers
-	k.ProducersWindow = blocks(c.Alerts.ProducersWindow)
+	k.ProducersWindow = c.Alerts.ProducersWindow
 	k.FenceCommand = append([]string(nil), c.Failover.FenceCommand...)
 	if c.Hooks != nil {
 		k.OnPromote = append([]string(nil), c.Hooks.OnPromote...)
@@ -81,12 +75,6 @@ func (c *Config) KeeperConfig(logger hclog.Logger) keeper.Config {
 	}
 	k.Logger = logger
 	return k
-}
-
-// blocks converts a wall-time threshold to whole blocks, at least 1.
-func blocks(d time.Duration) int {
-	n := int((d + chainBlockInterval - 1) / chainBlockInterval)
-	return max(n, 1)
 }
 
 // ElectionConfig returns the election's configuration. serviceChecks are the check IDs the
@@ -223,11 +211,11 @@ func (ch *NotifyChannel) channel() (notify.Channel, error) {
 	case ch.SMSHTTP != nil:
 		x := ch.SMSHTTP
 		return notify.NewSMSTemplate(notify.SMSTemplateConfig{Name: ch.Name, Method: x.Method, URL: s(x.URL), Header: secretMap(x.Headers),
-			Body: x.Body.Reveal(), Encoding: notify.BodyEncoding(x.Encoding), Mobiles: x.Mobiles, MobileSeparator: x.MobileSeparator,
+			Body: s(x.Body), Encoding: notify.BodyEncoding(x.Encoding), Mobiles: x.Mobiles, MobileSeparator: x.MobileSeparator,
 			MaxText: x.MaxText, SuccessField: x.SuccessJSONPath, SuccessValue: x.SuccessValue, SuccessContains: x.SuccessContains})
 	case ch.AliyunSMS != nil:
 		x := ch.AliyunSMS
-		return notify.NewAliyunSMS(notify.AliyunSMSConfig{Name: ch.Name, AccessKeyID: x.AccessKeyID.Reveal(), AccessKeySecret: s(x.AccessKeySecret),
+		return notify.NewAliyunSMS(notify.AliyunSMSConfig{Name: ch.Name, AccessKeyID: s(x.AccessKeyID), AccessKeySecret: s(x.AccessKeySecret),
 			SignName: x.SignName, TemplateCode: x.TemplateCode, TextParam: x.TextParam, MaxText: x.MaxText, Mobiles: x.PhoneNumbers,
 			RegionID: x.RegionID, Endpoint: x.Endpoint})
 	case ch.DingTalk != nil:
@@ -243,7 +231,7 @@ func (ch *NotifyChannel) channel() (notify.Channel, error) {
 		return notify.NewWebhook(notify.WebhookConfig{Name: ch.Name, URL: s(ch.Webhook.URL), Header: secretMap(ch.Webhook.Headers)})
 	case ch.Command != nil:
 		x := ch.Command
-		return notify.NewCommand(notify.CommandConfig{Name: ch.Name, Path: x.Argv[0], Args: x.Argv[1:], Env: x.Env, Timeout: x.Timeout})
+		return notify.NewCommand(notify.CommandConfig{Name: ch.Name, Argv: x.Argv, Env: x.Env, Timeout: x.Timeout})
 	}
 	return nil, fmt.Errorf("no settings for kind %q", ch.Kind)
 }

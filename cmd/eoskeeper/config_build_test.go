@@ -144,8 +144,8 @@ consul {
 	if k.PriorityDelays[keeper.RoleB] != 3 || k.PriorityDelays[keeper.RoleA] != 1 || k.PriorityDelays[keeper.RoleC] != 6 {
 		t.Errorf("delays %v, want B overridden to 3", k.PriorityDelays)
 	}
-	if k.HeadStallBlocks != 24 || k.LIBStallBlocks != 40 || k.ProducersWindow != 120 || k.MinPeers != 3 {
-		t.Errorf("thresholds head %d lib %d window %d peers %d", k.HeadStallBlocks, k.LIBStallBlocks, k.ProducersWindow, k.MinPeers)
+	if k.HeadStall != 12*time.Second || k.LIBStall != 20*time.Second || k.ProducersWindow != time.Minute || k.MinPeers != 3 {
+		t.Errorf("thresholds head %s lib %s window %s peers %d", k.HeadStall, k.LIBStall, k.ProducersWindow, k.MinPeers)
 	}
 	if strings.Join(k.FenceCommand, " ") != "systemctl stop nodeos" || k.PollInterval != time.Second || k.CallTimeout != 2*time.Second {
 		t.Errorf("fence %v poll %s timeout %s", k.FenceCommand, k.PollInterval, k.CallTimeout)

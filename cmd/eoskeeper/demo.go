@@ -124,9 +124,9 @@ func (c *DemoCommand) run(ctx context.Context, interval time.Duration, producers
 		if err != nil {
 			return err
 		}
-		cfg := keeper.DefaultConfig()
+		cfg := keeper.DefaultConfig().WithBlockInterval(interval)
 		cfg.Producer, cfg.Node, cfg.Role = net.Ours(), name, r
-		cfg.PollInterval, cfg.BlockInterval = 2*interval, interval
+		cfg.PollInterval = 2 * interval
 		cfg.CallTimeout, cfg.Logger = time.Second, logger.Named(name)
 		k, err := keeper.New(cfg, keeper.Deps{Node: keeper.NodeosNode(nc, nodeos.PeerCountConfig{}), Lock: keeper.ElectionLock(el)})
 		if err != nil {
