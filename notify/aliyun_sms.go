@@ -18,18 +18,67 @@ import (
 // AliyunSMSConfig configures Aliyun (阿里云) SMS, API SendSms version 2017-05-25.
 type AliyunSMSConfig struct {
 	Name            string   // Optional, defaults to "aliyun-sms"
-	AccessKeyID     string   // required
-	AccessKeySecret Secret   // required
-	SignName        string   // approved signature name; required
-	TemplateCode    string   // approved template, e.g. "SMS_123456789"; required
-	TextParam       string   // template variable that receives the text; defaults to "content"
-	MaxText         int      // Optional limit on the text in bytes (templates limit variable length)
-	Mobiles         []string // recipients; required
-	RegionID        string   // Optional, defaults to "cn-hangzhou"
-	Endpoint        string   // Optional, defaults to https://dysmsapi.aliyuncs.com
+	AccessKeyID     Secret   `hcl:"access_key_id"`       // required
+	AccessKeySecret Secret   `hcl:"access_key_secret"`   // required
+	SignName        string   `hcl:"sign_name"`           // approved signature name; required
+	TemplateCode    string   `hcl:"template_code"`       // approved template, e.g. "SMS_123456789"; required
+	TextParam       string   `hcl:"text_param,optional"` // template variable that receives the text; defaults to "content"
+	MaxText         int      `hcl:"max_text,optional"`   // Optional limit on the text in bytes (templates limit variable length)
+	Mobiles         []string `hcl:"phone_numbers"`       // recipients; required
+	RegionID        string   `hcl:"region_id,optional"`  // Optional, defaults to "cn-hangzhou"
+	Endpoint        string   `hcl:"endpoint,optional"`   // Optional, defaults to https://dysmsapi.aliyuncs.com
 	HTTPClient      *http.Client
 	Clock           Clock         // Optional, for the Timestamp parameter
 	Nonce           func() string // Optional, for SignatureNonce; defaults to random hex
+}
+
+func init() { RegisterKind("aliyun_sms", func() ChannelSettings { return new(AliyunSMSConfig) }) }
+
+// SetDefaults fills the zero fields that have a default.
+func (c *AliyunSMSConfig) SetDefaults() {
+	if c.Name == "" {
+		c.Name = "aliyun-sms"
+	}
+	if c.TextParam == "" {
+		c.TextParam = "content"
+	}
+	if c.RegionID == "" {
+		c.RegionID = "cn-hangzhou"
+	}
+	if c.Clock == nil {
+		c.Clock = SystemClock()
+	}
+	if c.Nonce == nil {
+		c.Nonce = randomNonce
+	}
+	c.Endpoint = baseURL(c.Endpoint, "https://dysmsapi.aliyuncs.com")
+}
+
+// Validate reports every problem of c.
+func (c *AliyunSMSConfig) Validate() error {
+	var p problems
+	for _, f := range []struct {
+		field, attr string
+		missing     bool
+	}{
+		{"AccessKeyID", "access_key_id", c.AccessKeyID == ""},
+		{"AccessKeySecret", "access_key_secret", c.AccessKeySecret == ""},
+		{"SignName", "sign_name", c.SignName == ""},
+		{"TemplateCode", "template_code", c.TemplateCode == ""},
+		{"Mobiles", "phone_numbers", len(c.Mobiles) == 0},
+	} {
+		if f.missing {
+			p.add(f.field, "aliyun sms: '%s' is required", f.attr)
+		}
+	}
+	return p.err()
+}
+
+// NewChannel builds the Aliyun SMS channel named name.
+func (c *AliyunSMSConfig) NewChannel(name string) (Channel, error) {
+	cfg := *c
+	cfg.Name = name
+	return NewAliyunSMS(cfg)
 }
 
 // AliyunSMS sends SMS through Aliyun's RPC API with signature version 1.0 (HMAC-SHA1): the
@@ -45,25 +94,10 @@ var _ Channel = (*AliyunSMS)(nil)
 
 // NewAliyunSMS checks cfg and returns the channel.
 func NewAliyunSMS(cfg AliyunSMSConfig) (*AliyunSMS, error) {
-	if cfg.AccessKeyID == "" || cfg.AccessKeySecret == "" || cfg.SignName == "" || cfg.TemplateCode == "" || len(cfg.Mobiles) == 0 {
-		return nil, fmt.Errorf("%w: aliyun sms: 'access_key_id', 'access_key_secret', 'sign_name', 'template_code' and 'mobiles' are required", ErrConfig)
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if cfg.Name == "" {
-		cfg.Name = "aliyun-sms"
-	}
-	if cfg.TextParam == "" {
-		cfg.TextParam = "content"
-	}
-	if cfg.RegionID == "" {
-		cfg.RegionID = "cn-hangzhou"
-	}
-	if cfg.Clock == nil {
-		cfg.Clock = SystemClock()
-	}
-	if cfg.Nonce == nil {
-		cfg.Nonce = randomNonce
-	}
-	cfg.Endpoint = baseURL(cfg.Endpoint, "https://dysmsapi.aliyuncs.com")
 	return &AliyunSMS{cfg: cfg, http: newHTTPBase(cfg.Name, cfg.HTTPClient, cfg.AccessKeySecret)}, nil
 }
 
@@ -77,7 +111,7 @@ func (c *AliyunSMS) Send(ctx context.Context, m Message) error {
 		return &SendError{Channel: c.cfg.Name, Permanent: true, Err: err}
 	}
 	p := map[string]string{
-		"AccessKeyId":      c.cfg.AccessKeyID,
+		"AccessKeyId":      c.cfg.AccessKeyID.Reveal(),
 		"Action":           "SendSms",
 		"Format":           "JSON",
 		"PhoneNumbers":     strings.Join(c.cfg.Mobiles, ","),

@@ -350,7 +350,7 @@ func TestCommand(t *testing.T) {
 	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	ch, err := notify.NewCommand(notify.CommandConfig{Path: script})
+	ch, err := notify.NewCommand(notify.CommandConfig{Argv: []string{script}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,10 +378,10 @@ func TestCommand(t *testing.T) {
 		}
 	}
 
-	failing, _ := notify.NewCommand(notify.CommandConfig{Path: script, Env: []string{"EXIT_CODE=3"}})
+	failing, _ := notify.NewCommand(notify.CommandConfig{Argv: []string{script}, Env: []string{"EXIT_CODE=3"}})
 	wantSendError(t, failing.Send(t.Context(), m), false, "3")
-	missing, _ := notify.NewCommand(notify.CommandConfig{Path: filepath.Join(dir, "nope")})
+	missing, _ := notify.NewCommand(notify.CommandConfig{Argv: []string{filepath.Join(dir, "nope")}})
 	wantSendError(t, missing.Send(t.Context(), m), true, "")
-	slow, _ := notify.NewCommand(notify.CommandConfig{Path: "/bin/sh", Args: []string{"-c", "exec sleep 30"}, Timeout: 50 * time.Millisecond})
+	slow, _ := notify.NewCommand(notify.CommandConfig{Argv: []string{"/bin/sh", "-c", "exec sleep 30"}, Timeout: 50 * time.Millisecond})
 	wantSendError(t, slow.Send(t.Context(), m), false, "")
 }

@@ -13,13 +13,46 @@ import (
 	"time"
 )
 
+// DefaultCommandTimeout bounds one run of a Command channel's program.
+const DefaultCommandTimeout = 30 * time.Second
+
 // CommandConfig configures a local command channel.
 type CommandConfig struct {
 	Name    string        // Optional, defaults to "command"
-	Path    string        // executable; required
-	Args    []string      // arguments
-	Env     []string      // extra "KEY=value" entries added to the agent's environment
-	Timeout time.Duration // Optional, defaults to 30s; the process is killed after it
+	Argv    []string      `hcl:"argv"`             // the program and its arguments (no shell); required
+	Env     []string      `hcl:"env,optional"`     // extra "KEY=value" entries added to the agent's environment
+	Timeout time.Duration `hcl:"timeout,optional"` // Optional, defaults to DefaultCommandTimeout; the process is killed after it
+}
+
+func init() { RegisterKind("command", func() ChannelSettings { return new(CommandConfig) }) }
+
+// SetDefaults fills the zero fields that have a default.
+func (c *CommandConfig) SetDefaults() {
+	if c.Name == "" {
+		c.Name = "command"
+	}
+	if c.Timeout == 0 {
+		c.Timeout = DefaultCommandTimeout
+	}
+}
+
+// Validate reports every problem of c.
+func (c *CommandConfig) Validate() error {
+	var p problems
+	if len(c.Argv) == 0 || c.Argv[0] == "" {
+		p.add("Argv", "command: 'argv' is a list whose first element is the program")
+	}
+	if c.Timeout < 0 {
+		p.add("Timeout", "command: 'timeout' (%s) must not be negative", c.Timeout)
+	}
+	return p.err()
+}
+
+// NewChannel builds the command channel named name.
+func (c *CommandConfig) NewChannel(name string) (Channel, error) {
+	cfg := *c
+	cfg.Name = name
+	return NewCommand(cfg)
 }
 
 // Command runs a program per message. It writes the Message as JSON (the same document the
@@ -36,14 +69,9 @@ var _ Channel = (*Command)(nil)
 
 // NewCommand checks cfg and returns the channel.
 func NewCommand(cfg CommandConfig) (*Command, error) {
-	if cfg.Path == "" {
-		return nil, fmt.Errorf("%w: command: 'path' is required", ErrConfig)
-	}
-	if cfg.Name == "" {
-		cfg.Name = "command"
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 30 * time.Second
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	return &Command{cfg: cfg}, nil
 }
@@ -59,7 +87,7 @@ func (c *Command) Send(ctx context.Context, m Message) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, c.cfg.Path, c.cfg.Args...)
+	cmd := exec.CommandContext(ctx, c.cfg.Argv[0], c.cfg.Argv[1:]...)
 	cmd.Stdin = bytes.NewReader(in)
 	cmd.Env = append(append(os.Environ(), c.cfg.Env...), alertEnv(m)...)
 	cmd.WaitDelay = time.Second

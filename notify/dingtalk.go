@@ -15,13 +15,42 @@ import (
 // DingTalkConfig configures a DingTalk (钉钉) custom group robot.
 type DingTalkConfig struct {
 	Name        string   // Optional, defaults to "dingtalk"
-	AccessToken Secret   // the access_token=... value of the webhook URL; required
-	Secret      Secret   // the "SEC..." signing secret, if the robot uses signing
-	Mobiles     []string // mobiles to @mention
-	Markdown    bool     // send msgtype markdown instead of text
-	BaseURL     string   // Optional, defaults to https://oapi.dingtalk.com
+	AccessToken Secret   `hcl:"access_token"`               // the access_token=... value of the webhook URL; required
+	Secret      Secret   `hcl:"secret,optional"`            // the "SEC..." signing secret, if the robot uses signing
+	Mobiles     []string `hcl:"mentioned_mobiles,optional"` // mobiles to @mention
+	Markdown    bool     `hcl:"markdown,optional"`          // send msgtype markdown instead of text
+	BaseURL     string   `hcl:"base_url,optional"`          // Optional, defaults to https://oapi.dingtalk.com
 	HTTPClient  *http.Client
 	Clock       Clock // Optional, for the signing timestamp
+}
+
+func init() { RegisterKind("dingtalk", func() ChannelSettings { return new(DingTalkConfig) }) }
+
+// SetDefaults fills the zero fields that have a default.
+func (c *DingTalkConfig) SetDefaults() {
+	if c.Name == "" {
+		c.Name = "dingtalk"
+	}
+	if c.Clock == nil {
+		c.Clock = SystemClock()
+	}
+	c.BaseURL = baseURL(c.BaseURL, "https://oapi.dingtalk.com")
+}
+
+// Validate reports every problem of c.
+func (c *DingTalkConfig) Validate() error {
+	var p problems
+	if c.AccessToken == "" {
+		p.add("AccessToken", "dingtalk: 'access_token' is required")
+	}
+	return p.err()
+}
+
+// NewChannel builds the DingTalk channel named name.
+func (c *DingTalkConfig) NewChannel(name string) (Channel, error) {
+	cfg := *c
+	cfg.Name = name
+	return NewDingTalk(cfg)
 }
 
 // DingTalk sends to a DingTalk robot: POST {BaseURL}/robot/send?access_token=T with
@@ -38,16 +67,10 @@ var _ Channel = (*DingTalk)(nil)
 
 // NewDingTalk checks cfg and returns the channel.
 func NewDingTalk(cfg DingTalkConfig) (*DingTalk, error) {
-	if cfg.AccessToken == "" {
-		return nil, fmt.Errorf("%w: dingtalk: 'access_token' is required", ErrConfig)
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if cfg.Name == "" {
-		cfg.Name = "dingtalk"
-	}
-	if cfg.Clock == nil {
-		cfg.Clock = SystemClock()
-	}
-	cfg.BaseURL = baseURL(cfg.BaseURL, "https://oapi.dingtalk.com")
 	return &DingTalk{cfg: cfg, http: newHTTPBase(cfg.Name, cfg.HTTPClient, cfg.AccessToken, cfg.Secret)}, nil
 }
 

@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 )
@@ -10,8 +9,35 @@ import (
 // SlackConfig configures a Slack incoming webhook.
 type SlackConfig struct {
 	Name       string // Optional, defaults to "slack"
-	WebhookURL Secret // https://hooks.slack.com/services/...; required
+	WebhookURL Secret `hcl:"webhook_url"` // https://hooks.slack.com/services/...; required
 	HTTPClient *http.Client
+}
+
+func init() { RegisterKind("slack", func() ChannelSettings { return new(SlackConfig) }) }
+
+// SetDefaults fills the zero fields that have a default.
+func (c *SlackConfig) SetDefaults() {
+	if c.Name == "" {
+		c.Name = "slack"
+	}
+}
+
+// Validate reports every problem of c.
+func (c *SlackConfig) Validate() error {
+	var p problems
+	if c.WebhookURL == "" {
+		p.add("WebhookURL", "slack: 'webhook_url' is required")
+	} else if !isHTTPURL(c.WebhookURL.Reveal()) {
+		p.add("WebhookURL", "slack: 'webhook_url' is not an http:// or https:// URL with a host")
+	}
+	return p.err()
+}
+
+// NewChannel builds the Slack channel named name.
+func (c *SlackConfig) NewChannel(name string) (Channel, error) {
+	cfg := *c
+	cfg.Name = name
+	return NewSlack(cfg)
 }
 
 // Slack posts {"text":...} to an incoming webhook. Slack answers 200 "ok"; errors come as
@@ -26,11 +52,9 @@ var _ Channel = (*Slack)(nil)
 
 // NewSlack checks cfg and returns the channel.
 func NewSlack(cfg SlackConfig) (*Slack, error) {
-	if cfg.WebhookURL == "" {
-		return nil, fmt.Errorf("%w: slack: 'webhook_url' is required", ErrConfig)
-	}
-	if cfg.Name == "" {
-		cfg.Name = "slack"
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	return &Slack{cfg: cfg, http: newHTTPBase(cfg.Name, cfg.HTTPClient, cfg.WebhookURL)}, nil
 }

@@ -27,23 +27,69 @@ const (
 // are escaped according to Encoding.
 type SMSTemplateConfig struct {
 	Name            string            // Optional, defaults to "sms"
-	Method          string            // Optional, defaults to POST
-	URL             Secret            // request URL, may carry an API key; required
-	Header          map[string]Secret // request headers, may carry credentials
-	Body            string            // request body template; empty for none
-	Encoding        BodyEncoding      // Optional, defaults to BodyJSON
-	Mobiles         []string          // recipients; required
-	MobileSeparator string            // Optional, defaults to ","
-	MaxText         int               // Optional limit on the text in bytes; 0 means none
+	Method          string            `hcl:"method,optional"`           // Optional, defaults to POST
+	URL             Secret            `hcl:"url"`                       // http(s) request URL, may carry an API key; required
+	Header          map[string]Secret `hcl:"headers,optional"`          // request headers, may carry credentials
+	Body            Secret            `hcl:"body,optional"`             // request body template, may carry credentials; empty for none
+	Encoding        BodyEncoding      `hcl:"encoding,optional"`         // Optional, defaults to BodyJSON
+	Mobiles         []string          `hcl:"mobiles"`                   // recipients; required
+	MobileSeparator string            `hcl:"mobile_separator,optional"` // Optional, defaults to ","
+	MaxText         int               `hcl:"max_text,optional"`         // Optional limit on the text in bytes; 0 means none
 
 	// The reply is a success when its status is 2xx and, if set, SuccessField (a dot-separated
 	// path into a JSON reply, e.g. "result.code") equals SuccessValue and the body contains
 	// SuccessContains. A 2xx reply failing these checks is a permanent error.
-	SuccessField    string
-	SuccessValue    string
-	SuccessContains string
+	SuccessField    string `hcl:"success_json_path,optional"`
+	SuccessValue    string `hcl:"success_value,optional"`
+	SuccessContains string `hcl:"success_contains,optional"`
 
 	HTTPClient *http.Client // Optional
+}
+
+func init() { RegisterKind("sms_http", func() ChannelSettings { return new(SMSTemplateConfig) }) }
+
+// SetDefaults fills the zero fields that have a default and spells Method in upper case.
+func (c *SMSTemplateConfig) SetDefaults() {
+	if c.Name == "" {
+		c.Name = "sms"
+	}
+	if c.Method == "" {
+		c.Method = http.MethodPost
+	}
+	c.Method = strings.ToUpper(c.Method)
+	if c.Encoding == "" {
+		c.Encoding = BodyJSON
+	}
+	if c.MobileSeparator == "" {
+		c.MobileSeparator = ","
+	}
+}
+
+// Validate reports every problem of c.
+func (c *SMSTemplateConfig) Validate() error {
+	var p problems
+	if c.URL == "" {
+		p.add("URL", "sms %q: 'url' is required", c.Name)
+	} else if !isHTTPURL(c.URL.Reveal()) {
+		p.add("URL", "sms %q: 'url' is not an http:// or https:// URL with a host", c.Name)
+	}
+	if len(c.Mobiles) == 0 {
+		p.add("Mobiles", "sms %q: 'mobiles' must list at least one number", c.Name)
+	}
+	if c.Encoding != BodyJSON && c.Encoding != BodyForm && c.Encoding != BodyRaw {
+		p.add("Encoding", "sms %q: 'encoding' %q must be json, form or raw", c.Name, c.Encoding)
+	}
+	if c.SuccessValue != "" && c.SuccessField == "" {
+		p.add("SuccessValue", "sms %q: 'success_value' needs 'success_json_path'", c.Name)
+	}
+	return p.err()
+}
+
+// NewChannel builds the SMS channel named name.
+func (c *SMSTemplateConfig) NewChannel(name string) (Channel, error) {
+	cfg := *c
+	cfg.Name = name
+	return NewSMSTemplate(cfg)
 }
 
 // SMSTemplate sends SMS through any HTTP gateway described by an SMSTemplateConfig.
@@ -56,27 +102,9 @@ var _ Channel = (*SMSTemplate)(nil)
 
 // NewSMSTemplate checks cfg and returns the channel.
 func NewSMSTemplate(cfg SMSTemplateConfig) (*SMSTemplate, error) {
-	if cfg.Name == "" {
-		cfg.Name = "sms"
-	}
-	if cfg.Method == "" {
-		cfg.Method = http.MethodPost
-	}
-	if cfg.Encoding == "" {
-		cfg.Encoding = BodyJSON
-	}
-	if cfg.MobileSeparator == "" {
-		cfg.MobileSeparator = ","
-	}
-	switch {
-	case cfg.URL == "":
-		return nil, fmt.Errorf("%w: sms %q: 'url' is required", ErrConfig, cfg.Name)
-	case len(cfg.Mobiles) == 0:
-		return nil, fmt.Errorf("%w: sms %q: 'mobiles' is required", ErrConfig, cfg.Name)
-	case cfg.Encoding != BodyJSON && cfg.Encoding != BodyForm && cfg.Encoding != BodyRaw:
-		return nil, fmt.Errorf("%w: sms %q: 'encoding' %q must be json, form or raw", ErrConfig, cfg.Name, cfg.Encoding)
-	case cfg.SuccessValue != "" && cfg.SuccessField == "":
-		return nil, fmt.Errorf("%w: sms %q: 'success_value' needs 'success_field'", ErrConfig, cfg.Name)
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	secrets := []Secret{cfg.URL}
 	for _, v := range cfg.Header {
@@ -105,7 +133,7 @@ func (c *SMSTemplate) Send(ctx context.Context, m Message) error {
 			header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
 	}
-	body := renderBody(c.cfg.Body, c.cfg.Encoding, mobiles, text)
+	body := renderBody(c.cfg.Body.Reveal(), c.cfg.Encoding, mobiles, text)
 	r, err := c.http.do(ctx, c.cfg.Method, u, header, []byte(body))
 	if err != nil {
 		return err

@@ -16,10 +16,39 @@ const telegramTextMax = 4096
 // TelegramConfig configures a Telegram bot.
 type TelegramConfig struct {
 	Name       string // Optional, defaults to "telegram"
-	BotToken   Secret // required
-	ChatID     string // numeric id or "@channelusername"; required
-	BaseURL    string // Optional, defaults to https://api.telegram.org
+	BotToken   Secret `hcl:"bot_token"`         // required
+	ChatID     string `hcl:"chat_id"`           // numeric id or "@channelusername"; required
+	BaseURL    string `hcl:"base_url,optional"` // Optional, defaults to https://api.telegram.org
 	HTTPClient *http.Client
+}
+
+func init() { RegisterKind("telegram", func() ChannelSettings { return new(TelegramConfig) }) }
+
+// SetDefaults fills the zero fields that have a default.
+func (c *TelegramConfig) SetDefaults() {
+	if c.Name == "" {
+		c.Name = "telegram"
+	}
+	c.BaseURL = baseURL(c.BaseURL, "https://api.telegram.org")
+}
+
+// Validate reports every problem of c.
+func (c *TelegramConfig) Validate() error {
+	var p problems
+	if c.BotToken == "" {
+		p.add("BotToken", "telegram: 'bot_token' is required")
+	}
+	if c.ChatID == "" {
+		p.add("ChatID", "telegram: 'chat_id' is required")
+	}
+	return p.err()
+}
+
+// NewChannel builds the Telegram channel named name.
+func (c *TelegramConfig) NewChannel(name string) (Channel, error) {
+	cfg := *c
+	cfg.Name = name
+	return NewTelegram(cfg)
 }
 
 // Telegram sends plain text with POST {BaseURL}/bot<token>/sendMessage and
@@ -34,13 +63,10 @@ var _ Channel = (*Telegram)(nil)
 
 // NewTelegram checks cfg and returns the channel.
 func NewTelegram(cfg TelegramConfig) (*Telegram, error) {
-	if cfg.BotToken == "" || cfg.ChatID == "" {
-		return nil, fmt.Errorf("%w: telegram: 'bot_token' and 'chat_id' are required", ErrConfig)
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if cfg.Name == "" {
-		cfg.Name = "telegram"
-	}
-	cfg.BaseURL = baseURL(cfg.BaseURL, "https://api.telegram.org")
 	return &Telegram{cfg: cfg, http: newHTTPBase(cfg.Name, cfg.HTTPClient, cfg.BotToken)}, nil
 }
 

@@ -2,16 +2,42 @@ package notify
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 )
 
 // WebhookConfig configures a generic JSON webhook.
 type WebhookConfig struct {
 	Name       string            // Optional, defaults to "webhook"
-	URL        Secret            // required; may carry a token
-	Header     map[string]Secret // extra request headers, e.g. Authorization
+	URL        Secret            `hcl:"url"`              // http(s) URL; required; may carry a token
+	Header     map[string]Secret `hcl:"headers,optional"` // extra request headers, e.g. Authorization
 	HTTPClient *http.Client
+}
+
+func init() { RegisterKind("webhook", func() ChannelSettings { return new(WebhookConfig) }) }
+
+// SetDefaults fills the zero fields that have a default.
+func (c *WebhookConfig) SetDefaults() {
+	if c.Name == "" {
+		c.Name = "webhook"
+	}
+}
+
+// Validate reports every problem of c.
+func (c *WebhookConfig) Validate() error {
+	var p problems
+	if c.URL == "" {
+		p.add("URL", "webhook: 'url' is required")
+	} else if !isHTTPURL(c.URL.Reveal()) {
+		p.add("URL", "webhook: 'url' is not an http:// or https:// URL with a host")
+	}
+	return p.err()
+}
+
+// NewChannel builds the webhook channel named name.
+func (c *WebhookConfig) NewChannel(name string) (Channel, error) {
+	cfg := *c
+	cfg.Name = name
+	return NewWebhook(cfg)
 }
 
 // Webhook posts the Message as JSON: {"kind":"alert","alert":{"key":...,"severity":"critical",
@@ -26,11 +52,9 @@ var _ Channel = (*Webhook)(nil)
 
 // NewWebhook checks cfg and returns the channel.
 func NewWebhook(cfg WebhookConfig) (*Webhook, error) {
-	if cfg.URL == "" {
-		return nil, fmt.Errorf("%w: webhook: 'url' is required", ErrConfig)
-	}
-	if cfg.Name == "" {
-		cfg.Name = "webhook"
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	secrets := []Secret{cfg.URL}
 	for _, v := range cfg.Header {

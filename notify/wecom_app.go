@@ -15,14 +15,56 @@ import (
 // WeComAppConfig configures WeCom (企业微信) application messages.
 type WeComAppConfig struct {
 	Name       string       // Optional, defaults to "wecom-app"
-	CorpID     string       // corpid; required
-	CorpSecret Secret       // the application's secret; required
-	AgentID    int64        // the application's agentid; required
-	ToUser     []string     // user ids, joined with "|"; "@all" for everyone
-	ToParty    []string     // department ids, joined with "|"
-	BaseURL    string       // Optional, defaults to https://qyapi.weixin.qq.com
+	CorpID     string       `hcl:"corp_id"`           // corpid; required
+	CorpSecret Secret       `hcl:"secret"`            // the application's secret; required
+	AgentID    int64        `hcl:"agent_id"`          // the application's agentid; required
+	ToUser     []string     `hcl:"to_user,optional"`  // user ids, joined with "|"; "@all" for everyone (the default when ToParty is empty too)
+	ToParty    []string     `hcl:"to_party,optional"` // department ids, joined with "|"
+	BaseURL    string       `hcl:"base_url,optional"` // Optional, defaults to https://qyapi.weixin.qq.com
 	HTTPClient *http.Client // Optional
 	Clock      Clock        // Optional, used for token expiry; defaults to SystemClock()
+}
+
+func init() { RegisterKind("wecom_app", func() ChannelSettings { return new(WeComAppConfig) }) }
+
+// SetDefaults fills the zero fields that have a default. Without recipients a message goes
+// to everyone ("@all").
+func (c *WeComAppConfig) SetDefaults() {
+	if c.Name == "" {
+		c.Name = "wecom-app"
+	}
+	if len(c.ToUser) == 0 && len(c.ToParty) == 0 {
+		c.ToUser = []string{"@all"}
+	}
+	if c.Clock == nil {
+		c.Clock = SystemClock()
+	}
+	c.BaseURL = baseURL(c.BaseURL, "https://qyapi.weixin.qq.com")
+}
+
+// Validate reports every problem of c.
+func (c *WeComAppConfig) Validate() error {
+	var p problems
+	if c.CorpID == "" {
+		p.add("CorpID", "wecom app: 'corp_id' is required")
+	}
+	if c.CorpSecret == "" {
+		p.add("CorpSecret", "wecom app: 'secret' is required")
+	}
+	if c.AgentID == 0 {
+		p.add("AgentID", "wecom app: 'agent_id' is required")
+	}
+	if len(c.ToUser) == 0 && len(c.ToParty) == 0 {
+		p.add("ToUser", "wecom app: 'to_user' or 'to_party' is required")
+	}
+	return p.err()
+}
+
+// NewChannel builds the WeCom application channel named name.
+func (c *WeComAppConfig) NewChannel(name string) (Channel, error) {
+	cfg := *c
+	cfg.Name = name
+	return NewWeComApp(cfg)
 }
 
 // WeComApp sends text application messages. It fetches an access token with GET
@@ -47,19 +89,10 @@ const tokenMargin = 5 * time.Minute
 
 // NewWeComApp checks cfg and returns the channel.
 func NewWeComApp(cfg WeComAppConfig) (*WeComApp, error) {
-	switch {
-	case cfg.CorpID == "" || cfg.CorpSecret == "" || cfg.AgentID == 0:
-		return nil, fmt.Errorf("%w: wecom app: 'corp_id', 'corp_secret' and 'agent_id' are required", ErrConfig)
-	case len(cfg.ToUser) == 0 && len(cfg.ToParty) == 0:
-		return nil, fmt.Errorf("%w: wecom app: 'to_user' or 'to_party' is required", ErrConfig)
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if cfg.Name == "" {
-		cfg.Name = "wecom-app"
-	}
-	if cfg.Clock == nil {
-		cfg.Clock = SystemClock()
-	}
-	cfg.BaseURL = baseURL(cfg.BaseURL, "https://qyapi.weixin.qq.com")
 	return &WeComApp{cfg: cfg, http: newHTTPBase(cfg.Name, cfg.HTTPClient, cfg.CorpSecret)}, nil
 }
 

@@ -18,11 +18,37 @@ const (
 // WeComRobotConfig configures a WeCom (企业微信) group robot webhook.
 type WeComRobotConfig struct {
 	Name       string       // Optional, defaults to "wecom"
-	Key        Secret       // the key=... value of the webhook URL; required
-	Mobiles    []string     // mobiles to @mention (text messages only); "@all" mentions everyone
-	Markdown   bool         // send msgtype markdown instead of text; mentions are not supported there
-	BaseURL    string       // Optional, defaults to https://qyapi.weixin.qq.com
+	Key        Secret       `hcl:"key"`                        // the key=... value of the webhook URL; required
+	Mobiles    []string     `hcl:"mentioned_mobiles,optional"` // mobiles to @mention (text messages only); "@all" mentions everyone
+	Markdown   bool         `hcl:"markdown,optional"`          // send msgtype markdown instead of text; mentions are not supported there
+	BaseURL    string       `hcl:"base_url,optional"`          // Optional, defaults to https://qyapi.weixin.qq.com
 	HTTPClient *http.Client // Optional
+}
+
+func init() { RegisterKind("wecom_robot", func() ChannelSettings { return new(WeComRobotConfig) }) }
+
+// SetDefaults fills the zero fields that have a default.
+func (c *WeComRobotConfig) SetDefaults() {
+	if c.Name == "" {
+		c.Name = "wecom"
+	}
+	c.BaseURL = baseURL(c.BaseURL, "https://qyapi.weixin.qq.com")
+}
+
+// Validate reports every problem of c.
+func (c *WeComRobotConfig) Validate() error {
+	var p problems
+	if c.Key == "" {
+		p.add("Key", "wecom robot: 'key' is required")
+	}
+	return p.err()
+}
+
+// NewChannel builds the WeCom robot channel named name.
+func (c *WeComRobotConfig) NewChannel(name string) (Channel, error) {
+	cfg := *c
+	cfg.Name = name
+	return NewWeComRobot(cfg)
 }
 
 // WeComRobot sends to a WeCom group robot: POST {BaseURL}/cgi-bin/webhook/send?key=KEY with
@@ -39,13 +65,10 @@ var _ Channel = (*WeComRobot)(nil)
 
 // NewWeComRobot checks cfg and returns the channel.
 func NewWeComRobot(cfg WeComRobotConfig) (*WeComRobot, error) {
-	if cfg.Key == "" {
-		return nil, fmt.Errorf("%w: wecom robot: 'key' is required", ErrConfig)
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	if cfg.Name == "" {
-		cfg.Name = "wecom"
-	}
-	cfg.BaseURL = baseURL(cfg.BaseURL, "https://qyapi.weixin.qq.com")
 	return &WeComRobot{cfg: cfg, http: newHTTPBase(cfg.Name, cfg.HTTPClient, cfg.Key)}, nil
 }
 
