@@ -4,7 +4,7 @@ CONSUL   := bin/consul
 PKGS     := ./...
 FUZZTIME ?= 5s
 
-.PHONY: all build test unit bench lint fuzz consul demo drill drill-short clean
+.PHONY: all build test unit bench lint fuzz consul demo drill drill-short clean package package-check dashboards
 
 all: lint build test
 
@@ -15,6 +15,7 @@ build:
 # Consul (built into bin/consul when missing) and a short fuzz pass over every fuzz target.
 test: $(CONSUL)
 	PATH="$(CURDIR)/bin:$$PATH" $(GO) test -race -count=1 -timeout 25m $(PKGS)
+	cd tools/dashboards && $(GO) test -count=1 ./...
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz-all
 
 # unit runs the tests without building Consul (integration tests skip).
@@ -72,3 +73,32 @@ BENCH_MD ?= bin/bench-agent.md
 bench-agent: drill-bins
 	@[ "$$(id -u)" = 0 ] || { echo "make bench-agent needs root (ip netns)"; exit 1; }
 	./bin/drill -bin bin -bench 10m -block-interval 500ms -markdown $(BENCH_MD)
+
+# Packages: for linux/amd64 and linux/arm64 a .deb and an .rpm (nfpm, pinned in
+# tools/package/go.mod) and a .tar.gz, plus SHA256SUMS, in dist/. VERSION defaults to the
+# newest v* tag (git describe), else 0.0.0-<commit date>.<commit>; override with
+# `make package VERSION=1.2.3`.
+NFPM              := bin/nfpm
+VERSION           ?= $(shell git describe --tags --match 'v[0-9]*' 2>/dev/null | sed 's/^v//' || true)
+COMMIT            ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+PKG_MAINTAINER    ?= eoskeeper maintainers <maintainers@users.noreply.github.com>
+PKG_VERSION        = $(or $(VERSION),0.0.0-$(shell git log -1 --format=%cd.%h --date=format:%Y%m%d 2>/dev/null))
+PKG_ENV            = GO="$(GO)" NFPM="$(CURDIR)/$(NFPM)" VERSION="$(PKG_VERSION)" COMMIT="$(COMMIT)" \
+                     SOURCE_DATE_EPOCH="$(SOURCE_DATE_EPOCH)" PKG_MAINTAINER="$(PKG_MAINTAINER)"
+
+$(NFPM): tools/package/go.mod tools/package/go.sum
+	cd tools/package && $(GO) build -o ../../$(NFPM) github.com/goreleaser/nfpm/v2/cmd/nfpm
+
+package: $(NFPM)
+	$(PKG_ENV) ./packaging/build
+
+# package-check builds the amd64 .deb only, runs lintian on it (any error fails) and checks
+# its files, modes, conffiles and maintainer scripts (scripts/check-deb). Needs lintian.
+package-check: $(NFPM)
+	$(PKG_ENV) DIST=dist/check PKG_ARCHS=amd64 PKG_FORMATS=deb ./packaging/build
+	./scripts/check-deb dist/check/*.deb
+
+# dashboards writes examples/grafana from the Go definitions in tools/dashboards.
+dashboards:
+	cd tools/dashboards && $(GO) run .
