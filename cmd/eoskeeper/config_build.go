@@ -148,18 +148,17 @@ func (c *Config) InfluxConfigs(logger hclog.Logger) []influx.Config {
 	return out
 }
 
-// NotifyChannels builds the alert channels with their routes, in file order. The channel
-// constructors check what the HCL schema cannot.
+// NotifyChannels builds the alert channels with their routes, in file order.
 func (c *Config) NotifyChannels() ([]notify.ChannelConfig, error) {
 	out := make([]notify.ChannelConfig, 0, len(c.Notify))
 	for _, ch := range c.Notify {
-		channel, err := ch.channel()
+		channel, err := ch.Settings.NewChannel(ch.Name)
 		if err != nil {
-			return nil, fmt.Errorf("notify %q %q (%s): %w", ch.Kind, ch.Name, ch.DefRange, err)
+			return nil, fmt.Errorf("notify %q %q (%s): %w", ch.Kind, ch.Name, c.Ranges[ch.Path], err)
 		}
 		sev, err := notify.ParseSeverity(ch.MinSeverity)
 		if err != nil {
-			return nil, fmt.Errorf("notify %q %q (%s): %w", ch.Kind, ch.Name, ch.DefRange, err)
+			return nil, fmt.Errorf("notify %q %q (%s): %w", ch.Kind, ch.Name, c.Ranges[ch.Path], err)
 		}
 		out = append(out, notify.ChannelConfig{Channel: channel, Route: notify.Route{MinSeverity: sev, After: ch.After}})
 	}
@@ -197,56 +196,6 @@ func (c *Config) DispatcherConfig(status func() string, logger hclog.Logger) (cf
 	return cfg, true, nil
 }
 
-// channel builds the notify channel for one block.
-func (ch *NotifyChannel) channel() (notify.Channel, error) {
-	s := func(v interface{ Reveal() string }) notify.Secret { return notify.Secret(v.Reveal()) }
-	switch {
-	case ch.WeComRobot != nil:
-		x := ch.WeComRobot
-		return notify.NewWeComRobot(notify.WeComRobotConfig{Name: ch.Name, Key: s(x.Key), Mobiles: x.MentionedMobiles, Markdown: x.Markdown, BaseURL: x.BaseURL})
-	case ch.WeComApp != nil:
-		x := ch.WeComApp
-		return notify.NewWeComApp(notify.WeComAppConfig{Name: ch.Name, CorpID: x.CorpID, CorpSecret: s(x.Secret), AgentID: x.AgentID,
-			ToUser: x.ToUser, ToParty: x.ToParty, BaseURL: x.BaseURL})
-	case ch.SMSHTTP != nil:
-		x := ch.SMSHTTP
-		return notify.NewSMSTemplate(notify.SMSTemplateConfig{Name: ch.Name, Method: x.Method, URL: s(x.URL), Header: secretMap(x.Headers),
-			Body: s(x.Body), Encoding: notify.BodyEncoding(x.Encoding), Mobiles: x.Mobiles, MobileSeparator: x.MobileSeparator,
-			MaxText: x.MaxText, SuccessField: x.SuccessJSONPath, SuccessValue: x.SuccessValue, SuccessContains: x.SuccessContains})
-	case ch.AliyunSMS != nil:
-		x := ch.AliyunSMS
-		return notify.NewAliyunSMS(notify.AliyunSMSConfig{Name: ch.Name, AccessKeyID: s(x.AccessKeyID), AccessKeySecret: s(x.AccessKeySecret),
-			SignName: x.SignName, TemplateCode: x.TemplateCode, TextParam: x.TextParam, MaxText: x.MaxText, Mobiles: x.PhoneNumbers,
-			RegionID: x.RegionID, Endpoint: x.Endpoint})
-	case ch.DingTalk != nil:
-		x := ch.DingTalk
-		return notify.NewDingTalk(notify.DingTalkConfig{Name: ch.Name, AccessToken: s(x.AccessToken), Secret: s(x.Secret),
-			Mobiles: x.MentionedMobiles, Markdown: x.Markdown, BaseURL: x.BaseURL})
-	case ch.Telegram != nil:
-		x := ch.Telegram
-		return notify.NewTelegram(notify.TelegramConfig{Name: ch.Name, BotToken: s(x.BotToken), ChatID: x.ChatID, BaseURL: x.BaseURL})
-	case ch.Slack != nil:
-		return notify.NewSlack(notify.SlackConfig{Name: ch.Name, WebhookURL: s(ch.Slack.WebhookURL)})
-	case ch.Webhook != nil:
-		return notify.NewWebhook(notify.WebhookConfig{Name: ch.Name, URL: s(ch.Webhook.URL), Header: secretMap(ch.Webhook.Headers)})
-	case ch.Command != nil:
-		x := ch.Command
-		return notify.NewCommand(notify.CommandConfig{Name: ch.Name, Argv: x.Argv, Env: x.Env, Timeout: x.Timeout})
-	}
-	return nil, fmt.Errorf("no settings for kind %q", ch.Kind)
-}
-
-func secretMap[S interface{ Reveal() string }](m map[string]S) map[string]notify.Secret {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]notify.Secret, len(m))
-	for k, v := range m {
-		out[k] = notify.Secret(v.Reveal())
-	}
-	return out
-}
-
 // CheckLibraries builds every library configuration the agent builds from c and validates it
 // the way the libraries will, so `eoskeeper validate` fails on whatever would stop the agent
 // at start: keeper and election settings, Consul TLS files, InfluxDB outputs and notify
@@ -266,7 +215,7 @@ func (c *Config) CheckLibraries() error {
 	}
 	for i, ic := range c.InfluxConfigs(nil) {
 		if _, err := influx.New(ic); err != nil {
-			errs = append(errs, fmt.Errorf("output \"influxdb\" (%s): %w", c.InfluxDB[i].DefRange, err))
+			errs = append(errs, fmt.Errorf("output \"influxdb\" (%s): %w", c.Ranges[c.InfluxDB[i].Path], err))
 		}
 	}
 	if _, err := c.NotifyChannels(); err != nil {

@@ -13,8 +13,38 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/hclconf"
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/influx"
+	"github.com/eoskeeper/eoskeeper/election"
 	"github.com/eoskeeper/eoskeeper/keeper"
+	"github.com/eoskeeper/eoskeeper/nodeos"
+	"github.com/eoskeeper/eoskeeper/notify"
 )
+
+// Settings of keeper.hcl that belong to this program rather than to a library. Every other
+// default is the library's own: election.Default*, keeper.DefaultConfig, nodeos.DefaultTimeout,
+// notify.DefaultRepeatInterval and the channel kinds' SetDefaults, influx.Default*.
+const (
+	defaultNodeosURL     = "http://127.0.0.1:8888"
+	defaultP2PPort       = 9876
+	defaultConsulAddress = "127.0.0.1:8500"
+	defaultLang          = "zh"
+	defaultLogLevel      = "info"
+	defaultHTTPListen    = "127.0.0.1:9273"
+	defaultInfluxVersion = 1
+	// minPollInterval keeps the agent from polling nodeos in a busy loop.
+	minPollInterval = 100 * time.Millisecond
+	// maxInfluxPointsPerRequest bounds an InfluxDB batch well below its request size limit.
+	maxInfluxPointsPerRequest = 5000
+)
+
+// defaultDigest returns the seed's digest times for a role: three a day on producing hosts,
+// two on full nodes.
+func defaultDigest(r keeper.Role) []string {
+	if r == keeper.RoleF {
+		return []string{"07:00", "19:00"}
+	}
+	return []string{"07:00", "13:00", "19:00"}
+}
 
 var (
 	nodeNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
@@ -22,213 +52,231 @@ var (
 	clockRE    = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
 
-// set reports whether an attribute was present in the file (its range was recorded).
-func set(r hcl.Range) bool { return r.Filename != "" }
+// checker collects the diagnostics of the post-pass; every diagnostic carries the position of
+// the attribute it is about, or of the nearest enclosing block when the attribute is absent.
+type checker struct {
+	r     hclconf.Ranges
+	diags hcl.Diagnostics
+}
 
-// finish is the one post-pass after decoding: it fills absent blocks, applies defaults,
-// converts durations and checks every field and the relations between them. Every
-// diagnostic carries the position of the attribute it is about (or of its block when the
-// attribute is absent).
+func (k *checker) errAt(r hcl.Range, summary, format string, args ...any) {
+	k.diags = append(k.diags, hclconf.Error(r, summary, fmt.Sprintf(format, args...)))
+}
+
+func (k *checker) warnAt(r hcl.Range, summary, format string, args ...any) {
+	x := hclconf.Error(r, summary, fmt.Sprintf(format, args...))
+	x.Severity = hcl.DiagWarning
+	k.diags = append(k.diags, x)
+}
+
+// at returns the range of the first path present, falling back to the enclosing blocks of
+// the last one and finally to the node block.
+func (k *checker) at(paths ...string) hcl.Range {
+	last := paths[len(paths)-1]
+	for i := strings.LastIndexByte(last, '.'); i > 0; i = strings.LastIndexByte(last, '.') {
+		last = last[:i]
+		paths = append(paths, last)
+	}
+	return k.r.Of(append(paths, "node")...)
+}
+
+// has reports whether the attribute at path was in the file.
+func (k *checker) has(path string) bool { return k.r.Has(path) }
+
+// finish is the one post-pass after decoding: it fills absent blocks, applies the defaults
+// (the libraries' own, see the constants above), checks what only this program knows about
+// (names, URLs, the shape of maps and lists) and then validates the library configurations
+// built from the result, reporting each library problem at the attribute it comes from.
 func (c *Config) finish() hcl.Diagnostics {
-	var d hcl.Diagnostics
-	errAt := func(r hcl.Range, summary, format string, args ...any) {
-		d = append(d, hclconf.Error(r, summary, fmt.Sprintf(format, args...)))
-	}
-	warnAt := func(r hcl.Range, summary, format string, args ...any) {
-		x := hclconf.Error(r, summary, fmt.Sprintf(format, args...))
-		x.Severity = hcl.DiagWarning
-		d = append(d, x)
-	}
+	k := &checker{r: c.Ranges}
 
-	// node, producer
 	if !nodeNameRE.MatchString(c.Node.Name) {
-		errAt(c.Node.NameRange, "Invalid node name",
+		k.errAt(k.at("node.name"), "Invalid node name",
 			"%q must start with a letter or digit and hold only letters, digits, '_', '.' or '-' (at most 63).", c.Node.Name)
 	}
-	if !c.Node.Role.Valid() {
-		errAt(c.Node.RoleRange, "Invalid role", "%q is not a role: use \"A\", \"B\" or \"C\" for producing hosts, \"F\" for a full node.", c.Node.Role)
-	}
 	if !producerRE.MatchString(c.Producer) || strings.HasSuffix(c.Producer, ".") {
-		errAt(c.ProducerRange, "Invalid producer name", "%q is not an account name: 1 to 12 of a-z, 1-5 and '.', not ending in '.'.", c.Producer)
-	}
-	producing := c.Node.Role.Producer()
-
-	// nodeos
-	if c.Nodeos == nil {
-		c.Nodeos = &NodeosConfig{DefRange: c.Node.DefRange}
-	}
-	n := c.Nodeos
-	if n.URL == "" {
-		n.URL = DefaultNodeosURL
-	} else if err := checkHTTPURL(n.URL); err != "" {
-		errAt(n.URLRange, "Invalid nodeos URL", "%s", err)
-	}
-	if !set(n.P2PPortRange) {
-		n.P2PPort = DefaultP2PPort
-	} else if n.P2PPort < 1 || n.P2PPort > 65535 {
-		errAt(n.P2PPortRange, "Invalid port", "p2p_port %d must be between 1 and 65535.", n.P2PPort)
-	}
-	if producing && n.LogFile == "" {
-		warnAt(n.DefRange, "No nodeos log file",
-			"Role %s without nodeos.log_file: \"Produced block\" lines cannot be followed, so this node's own production is known only from the chain.", c.Node.Role)
-	}
-	d = append(d, hclconf.Duration(&n.Timeout, &n.TimeoutHCL, n.TimeoutRange, DefaultNodeosTimeout)...)
-	d = append(d, hclconf.Duration(&n.PollInterval, &n.PollIntervalHCL, n.PollIntervalRange, DefaultPollInterval)...)
-	if n.Timeout == 0 && set(n.TimeoutRange) {
-		errAt(n.TimeoutRange, "Invalid timeout", "nodeos timeout must be positive.")
-	}
-	if n.PollInterval < minPollInterval && set(n.PollIntervalRange) {
-		errAt(n.PollIntervalRange, "Invalid poll interval", "poll_interval must be at least %s.", minPollInterval)
+		k.errAt(k.at("producer"), "Invalid producer name", "%q is not an account name: 1 to 12 of a-z, 1-5 and '.', not ending in '.'.", c.Producer)
 	}
 
-	d = append(d, c.finishConsul(errAt)...)
-	d = append(d, c.finishFailover(errAt, warnAt)...)
-	d = append(d, c.finishAlerts(errAt)...)
-
-	// logging
+	c.finishNodeos(k)
+	c.finishConsul(k)
+	c.finishFailover(k)
+	c.finishAlerts(k)
 	if c.Logging == nil {
 		c.Logging = &LoggingConfig{}
 	}
 	if c.Logging.Level == "" {
-		c.Logging.Level = DefaultLogLevel
+		c.Logging.Level = defaultLogLevel
 	} else if hclog.LevelFromString(c.Logging.Level) == hclog.NoLevel {
-		errAt(c.Logging.LevelRange, "Invalid log level", "%q is not a level: use trace, debug, info, warn or error.", c.Logging.Level)
+		k.errAt(k.at("logging.level"), "Invalid log level", "%q is not a level: use trace, debug, info, warn or error.", c.Logging.Level)
 	}
+	c.finishFinalizer(k)
+	c.finishOutputs(k)
+	c.finishNotify(k)
 
-	c.finishFinalizer(errAt)
-	d = append(d, c.finishOutputs(errAt)...)
-	return d
+	// The libraries' own rules, on the configurations the agent will build.
+	k.library(c.KeeperConfig(nil).Validate(), keeperFields)
+	k.library(c.ElectionConfig(nil, nil, nil).Validate(), electionFields)
+	return dedupeSame(k.diags)
 }
 
-// Pick is hclconf.Pick, named here for brevity.
-func Pick(rngs ...hcl.Range) hcl.Range { return hclconf.Pick(rngs...) }
+func (c *Config) finishNodeos(k *checker) {
+	if c.Nodeos == nil {
+		c.Nodeos = &NodeosConfig{}
+	}
+	n := c.Nodeos
+	if n.URL == "" {
+		n.URL = defaultNodeosURL
+	} else if err := checkHTTPURL(n.URL); err != "" {
+		k.errAt(k.at("nodeos.url"), "Invalid nodeos URL", "%s", err)
+	}
+	if !k.has("nodeos.p2p_port") {
+		n.P2PPort = defaultP2PPort
+	} else if n.P2PPort < 1 || n.P2PPort > 65535 {
+		k.errAt(k.at("nodeos.p2p_port"), "Invalid port", "p2p_port %d must be between 1 and 65535.", n.P2PPort)
+	}
+	if c.Node.Role.Producer() && n.LogFile == "" {
+		k.warnAt(k.at("nodeos"), "No nodeos log file",
+			"Role %s without nodeos.log_file: \"Produced block\" lines cannot be followed, so this node's own production is known only from the chain.", c.Node.Role)
+	}
+	if !k.has("nodeos.timeout") {
+		n.Timeout = nodeos.DefaultTimeout
+	}
+	if !k.has("nodeos.poll_interval") {
+		n.PollInterval = keeper.DefaultConfig().PollInterval
+	} else if n.PollInterval < minPollInterval {
+		k.errAt(k.at("nodeos.poll_interval"), "Invalid poll interval", "poll_interval must be at least %s.", minPollInterval)
+	}
+}
 
-type reportFunc func(r hcl.Range, summary, format string, args ...any)
-
-func (c *Config) finishConsul(errAt reportFunc) hcl.Diagnostics {
-	var d hcl.Diagnostics
+func (c *Config) finishConsul(k *checker) {
 	if c.Consul == nil {
-		c.Consul = &ConsulConfig{DefRange: c.Node.DefRange}
+		c.Consul = &ConsulConfig{}
 	}
-	k := c.Consul
-	if k.Address == "" {
-		k.Address = DefaultConsulAddress
+	s := c.Consul
+	if s.Address == "" {
+		s.Address = defaultConsulAddress
 	}
-	if k.KeyPrefix == "" {
-		k.KeyPrefix = DefaultKeyPrefix
-	} else if strings.HasPrefix(k.KeyPrefix, "/") || strings.HasSuffix(k.KeyPrefix, "/") {
-		errAt(k.KeyPrefixRange, "Invalid key prefix", "key_prefix %q must not start or end with '/'.", k.KeyPrefix)
-	}
-	if k.Register == nil {
+	if s.Register == nil {
 		t := true
-		k.Register = &t
+		s.Register = &t
 	}
-	if k.TLS != nil && (k.TLS.CertFile == "") != (k.TLS.KeyFile == "") {
-		errAt(k.TLS.DefRange, "Incomplete TLS client certificate", "cert_file and key_file must be given together.")
+	if s.TLS != nil && (s.TLS.CertFile == "") != (s.TLS.KeyFile == "") {
+		k.errAt(k.at("consul.tls"), "Incomplete TLS client certificate", "cert_file and key_file must be given together.")
 	}
-	d = append(d, hclconf.Duration(&k.SessionTTL, &k.SessionTTLHCL, k.SessionTTLRange, DefaultSessionTTL)...)
-	d = append(d, hclconf.Duration(&k.LockDelay, &k.LockDelayHCL, k.LockDelayRange, DefaultLockDelay)...)
-	d = append(d, hclconf.Duration(&k.LostAfter, &k.LostAfterHCL, k.LostAfterRange, DefaultLostAfter(k.SessionTTL))...)
-	if d.HasErrors() {
-		return d
+	// The election reads a zero duration as "use the default", so an explicit zero is refused
+	// here rather than silently replaced.
+	for _, v := range []struct {
+		d             time.Duration
+		name, summary string
+	}{
+		{s.SessionTTL, "session_ttl", "Invalid session TTL"},
+		{s.LockDelay, "lock_delay", "Invalid lock delay"},
+		{s.LostAfter, "lost_after", "Invalid lost_after"},
+	} {
+		if v.d == 0 && k.has("consul."+v.name) {
+			k.errAt(k.at("consul."+v.name), v.summary, "%s must be positive.", v.name)
+		}
 	}
-	if k.SessionTTL < minSessionTTL || k.SessionTTL > maxSessionTTL {
-		errAt(Pick(k.SessionTTLRange, k.DefRange), "Invalid session TTL", "session_ttl %s must be between %s and %s (Consul's limits).",
-			k.SessionTTLHCL, minSessionTTL, maxSessionTTL)
-	}
-	if k.LockDelay > maxLockDelay {
-		errAt(Pick(k.LockDelayRange, k.DefRange), "Invalid lock delay", "lock_delay %s must be at most %s (Consul's limit).", k.LockDelayHCL, maxLockDelay)
-	}
-	if k.LostAfter <= 0 {
-		errAt(Pick(k.LostAfterRange, k.DefRange), "Invalid lost_after", "lost_after must be positive.")
-	} else if k.LostAfter >= k.SessionTTL {
-		errAt(Pick(k.LostAfterRange, k.SessionTTLRange, k.DefRange), "Invalid lost_after",
-			"lost_after (%s) must be shorter than session_ttl (%s): a holder must fence before Consul can give the lock away.",
-			k.LostAfterHCL, k.SessionTTLHCL)
-	} else if renew := k.SessionTTL / 3; k.LostAfter <= renew {
-		errAt(Pick(k.LostAfterRange, k.SessionTTLRange, k.DefRange), "Invalid lost_after",
-			"lost_after (%s) must be longer than the session renewal interval (session_ttl/3 = %s), or one late renewal would fence.",
-			k.LostAfterHCL, hclconf.FormatDuration(renew))
-	} else if k.LostAfter > k.LockDelay {
-		errAt(Pick(k.LostAfterRange, k.LockDelayRange, k.DefRange), "Invalid lost_after",
-			"lost_after (%s) must not exceed lock_delay (%s): the lock-delay is the margin that covers a holder still fencing.",
-			k.LostAfterHCL, k.LockDelayHCL)
-	}
-	return d
+	// The election fills the rest; these are the values it will use.
+	e := election.Config{Prefix: s.KeyPrefix, SessionTTL: s.SessionTTL, LockDelay: s.LockDelay, LostAfter: s.LostAfter}.WithDefaults()
+	s.KeyPrefix, s.SessionTTL, s.LockDelay, s.LostAfter = e.Prefix, e.SessionTTL, e.LockDelay, e.LostAfter
 }
 
-func (c *Config) finishFailover(errAt, warnAt reportFunc) hcl.Diagnostics {
+func (c *Config) finishFailover(k *checker) {
 	if c.Failover == nil {
-		c.Failover = &FailoverConfig{DefRange: c.Node.DefRange}
+		c.Failover = &FailoverConfig{}
 	}
 	f := c.Failover
-	prio := DefaultPriority()
+	prio := make(map[string]int)
+	for r, n := range keeper.DefaultConfig().PriorityDelays {
+		prio[string(r)] = n
+	}
 	for role, n := range f.Priority {
 		if !keeper.Role(role).Producer() {
-			errAt(f.PriorityRange, "Invalid priority", "priority key %q is not a producing role: use A, B and C.", role)
+			k.errAt(k.at("failover.priority"), "Invalid priority", "priority key %q is not a producing role: use A, B and C.", role)
 			continue
 		}
 		if n < 1 {
-			errAt(f.PriorityRange, "Invalid priority", "priority for %s is %d: a role waits for at least 1 missed turn.", role, n)
+			k.errAt(k.at("failover.priority"), "Invalid priority", "priority for %s is %d: a role waits for at least 1 missed turn.", role, n)
 			continue
 		}
 		prio[role] = n
 	}
 	f.Priority = prio
 	if prio["A"] >= prio["B"] || prio["B"] >= prio["C"] {
-		warnAt(Pick(f.PriorityRange, f.DefRange), "Priorities not increasing",
+		k.warnAt(k.at("failover.priority", "failover"), "Priorities not increasing",
 			"A %d, B %d, C %d: standbys with equal delays race for the lock (still safe, but the order is left to chance).",
 			prio["A"], prio["B"], prio["C"])
 	}
 	role := c.Node.Role
 	if role == keeper.RoleF {
-		if set(f.DelaySlotsRange) {
-			errAt(f.DelaySlotsRange, "Not for role F", "delay_slots has no meaning on a full node, which never produces.")
+		if k.has("failover.delay_slots") {
+			k.errAt(k.at("failover.delay_slots"), "Not for role F", "delay_slots has no meaning on a full node, which never produces.")
 		}
-		if set(f.FenceCommandRange) {
-			errAt(f.FenceCommandRange, "Not for role F", "fence_command has no meaning on a full node, which never produces.")
+		if k.has("failover.fence_command") {
+			k.errAt(k.at("failover.fence_command"), "Not for role F", "fence_command has no meaning on a full node, which never produces.")
 		}
-		return nil
+		return
 	}
-	if set(f.DelaySlotsRange) && f.DelaySlots < 1 {
-		errAt(f.DelaySlotsRange, "Invalid delay_slots", "delay_slots is %d: a node waits for at least 1 missed turn.", f.DelaySlots)
+	if k.has("failover.delay_slots") && f.DelaySlots < 1 {
+		k.errAt(k.at("failover.delay_slots"), "Invalid delay_slots", "delay_slots is %d: a node waits for at least 1 missed turn.", f.DelaySlots)
 	}
-	if !set(f.DelaySlotsRange) && role.Producer() {
+	if !k.has("failover.delay_slots") && role.Producer() {
 		f.DelaySlots = prio[string(role)]
 	}
-	if set(f.FenceCommandRange) && (len(f.FenceCommand) == 0 || f.FenceCommand[0] == "") {
-		errAt(f.FenceCommandRange, "Invalid fence_command", "fence_command is an argv list whose first element is the program, e.g. [\"systemctl\", \"kill\", \"nodeos\"].")
+	if k.has("failover.fence_command") && (len(f.FenceCommand) == 0 || f.FenceCommand[0] == "") {
+		k.errAt(k.at("failover.fence_command"), "Invalid fence_command", "fence_command is an argv list whose first element is the program, e.g. [\"systemctl\", \"kill\", \"nodeos\"].")
 	}
-	return nil
 }
 
-func (c *Config) finishAlerts(errAt reportFunc) hcl.Diagnostics {
-	var d hcl.Diagnostics
+func (c *Config) finishAlerts(k *checker) {
 	if c.Alerts == nil {
 		c.Alerts = &AlertsConfig{}
 	}
 	a := c.Alerts
-	intDefault := func(v *int, r hcl.Range, def, min int, name string) {
-		if !set(r) {
-			*v = def
-		} else if *v < min {
-			errAt(r, "Invalid threshold", "%s is %d; it must be at least %d.", name, *v, min)
+	def := keeper.DefaultConfig()
+	for _, v := range []struct {
+		dst  *int
+		path string
+		def  int
+	}{
+		{&a.MinPeers, "alerts.min_peers", def.MinPeers},
+		{&a.APIFailures, "alerts.api_failures", def.APIFailures},
+		{&a.MinProducers, "alerts.min_producers", def.MinProducers},
+	} {
+		if !k.has(v.path) {
+			*v.dst = v.def
 		}
 	}
-	intDefault(&a.MinPeers, a.MinPeersRange, DefaultMinPeers, 0, "min_peers")
-	intDefault(&a.APIFailures, a.APIFailuresRange, DefaultAPIFailures, 1, "api_failures")
-	intDefault(&a.MinProducers, a.MinProducersRange, DefaultMinProducers, 0, "min_producers")
-	if a.Lang == "" {
-		a.Lang = DefaultLang
-	} else if a.Lang != "zh" && a.Lang != "en" {
-		errAt(a.LangRange, "Invalid language", "lang %q: use \"zh\" or \"en\".", a.Lang)
+	for _, v := range []struct {
+		dst  *time.Duration
+		path string
+		def  time.Duration
+	}{
+		{&a.HeadStall, "alerts.head_stall", def.HeadStall},
+		{&a.LIBStall, "alerts.lib_stall", def.LIBStall},
+		{&a.ProducersWindow, "alerts.producers_window", def.ProducersWindow},
+		{&a.Repeat, "alerts.repeat", notify.DefaultRepeatInterval},
+	} {
+		if !k.has(v.path) {
+			*v.dst = v.def
+		}
 	}
-	if !set(a.DigestRange) {
-		a.Digest = DefaultDigest(c.Node.Role)
+	if a.Repeat == 0 {
+		k.errAt(k.at("alerts.repeat"), "Invalid duration", "repeat must be positive.")
+	}
+	if a.Lang == "" {
+		a.Lang = defaultLang
+	} else if a.Lang != string(notify.Chinese) && a.Lang != string(notify.English) {
+		k.errAt(k.at("alerts.lang"), "Invalid language", "lang %q: use \"zh\" or \"en\".", a.Lang)
+	}
+	if !k.has("alerts.digest") {
+		a.Digest = defaultDigest(c.Node.Role)
 	}
 	for _, t := range a.Digest {
 		if !clockRE.MatchString(t) {
-			errAt(a.DigestRange, "Invalid digest time", "%q is not a time of day: use \"HH:MM\", such as \"07:00\".", t)
+			k.errAt(k.at("alerts.digest"), "Invalid digest time", "%q is not a time of day: use \"HH:MM\", such as \"07:00\".", t)
 		}
 	}
 	sort.Strings(a.Digest)
@@ -236,93 +284,74 @@ func (c *Config) finishAlerts(errAt reportFunc) hcl.Diagnostics {
 	if a.Timezone != "" {
 		loc, err := time.LoadLocation(a.Timezone)
 		if err != nil {
-			errAt(a.TimezoneRange, "Invalid time zone", "%q is not a known time zone, such as \"Asia/Shanghai\" or \"UTC\".", a.Timezone)
+			k.errAt(k.at("alerts.timezone"), "Invalid time zone", "%q is not a known time zone, such as \"Asia/Shanghai\" or \"UTC\".", a.Timezone)
 		} else {
 			a.Location = loc
 		}
 	}
-	positive := []struct {
-		dst   *time.Duration
-		raw   *string
-		r     hcl.Range
-		def   time.Duration
-		label string
-	}{
-		{&a.HeadStall, &a.HeadStallHCL, a.HeadStallRange, DefaultHeadStall, "head_stall"},
-		{&a.LIBStall, &a.LIBStallHCL, a.LIBStallRange, DefaultLIBStall, "lib_stall"},
-		{&a.ProducersWindow, &a.ProducersWindowHCL, a.ProducersWindowRange, DefaultProducersWindow, "producers_window"},
-		{&a.Repeat, &a.RepeatHCL, a.RepeatRange, DefaultRepeat, "repeat"},
-	}
-	for _, p := range positive {
-		dd := hclconf.Duration(p.dst, p.raw, p.r, p.def)
-		d = append(d, dd...)
-		if !dd.HasErrors() && *p.dst == 0 {
-			errAt(p.r, "Invalid duration", "%s must be positive.", p.label)
-		}
-	}
-	return d
 }
 
-func (c *Config) finishOutputs(errAt reportFunc) hcl.Diagnostics {
-	var d hcl.Diagnostics
+func (c *Config) finishOutputs(k *checker) {
 	h := c.HTTP
 	if h.Listen == "" {
-		h.Listen = DefaultHTTPListen
+		h.Listen = defaultHTTPListen
 	} else if _, port, err := net.SplitHostPort(h.Listen); err != nil || port == "" {
-		errAt(h.ListenRange, "Invalid listen address", "%q is not host:port, such as \"127.0.0.1:9273\".", h.Listen)
+		k.errAt(k.at(hclconf.Join(h.Path, "listen")), "Invalid listen address", "%q is not host:port, such as \"127.0.0.1:9273\".", h.Listen)
 	}
 	for _, o := range c.InfluxDB {
+		at := func(name string) hcl.Range { return k.at(hclconf.Join(o.Path, name)) }
 		if err := checkHTTPURL(o.URL); err != "" {
-			errAt(o.URLRange, "Invalid InfluxDB URL", "%s", err)
+			k.errAt(at("url"), "Invalid InfluxDB URL", "%s", err)
 		}
-		if !set(o.VersionRange) {
-			o.Version = 1
+		if !k.has(hclconf.Join(o.Path, "version")) {
+			o.Version = defaultInfluxVersion
 		}
 		switch o.Version {
 		case 1:
 			if o.Database == "" {
-				errAt(o.DefRange, "Missing database", "InfluxDB 1.x output needs \"database\".")
+				k.errAt(k.at(o.Path), "Missing database", "InfluxDB 1.x output needs \"database\".")
 			}
 			if o.Org != "" || o.Bucket != "" || o.Token.IsSet() {
-				errAt(o.DefRange, "Settings of another version", "org, bucket and token are for version = 2; version 1 uses database, username and password.")
+				k.errAt(k.at(o.Path), "Settings of another version", "org, bucket and token are for version = 2; version 1 uses database, username and password.")
 			}
 			if (o.Username == "") != (o.Password == "") {
-				errAt(o.DefRange, "Incomplete credentials", "username and password must be given together.")
+				k.errAt(k.at(o.Path), "Incomplete credentials", "username and password must be given together.")
 			}
 		case 2:
 			if o.Org == "" || o.Bucket == "" || !o.Token.IsSet() {
-				errAt(o.DefRange, "Missing InfluxDB 2.x settings", "version = 2 needs org, bucket and token.")
+				k.errAt(k.at(o.Path), "Missing InfluxDB 2.x settings", "version = 2 needs org, bucket and token.")
 			}
 			if o.Database != "" || o.Username != "" || o.Password != "" {
-				errAt(o.DefRange, "Settings of another version", "database, username and password are for version = 1; version 2 uses org, bucket and token.")
+				k.errAt(k.at(o.Path), "Settings of another version", "database, username and password are for version = 1; version 2 uses org, bucket and token.")
 			}
 		default:
-			errAt(o.VersionRange, "Invalid InfluxDB version", "version %d: use 1 or 2.", o.Version)
+			k.errAt(at("version"), "Invalid InfluxDB version", "version %d: use 1 or 2.", o.Version)
 		}
-		if !set(o.BatchRange) {
-			o.Batch = DefaultInfluxBatch
+		if !k.has(hclconf.Join(o.Path, "batch")) {
+			o.Batch = influx.DefaultBatch
 		} else if o.Batch < 1 || o.Batch > maxInfluxPointsPerRequest {
-			errAt(o.BatchRange, "Invalid batch", "batch %d must be between 1 and %d.", o.Batch, maxInfluxPointsPerRequest)
+			k.errAt(at("batch"), "Invalid batch", "batch %d must be between 1 and %d.", o.Batch, maxInfluxPointsPerRequest)
 		}
-		if !set(o.BufferRange) {
-			o.Buffer = DefaultInfluxBuffer
+		if !k.has(hclconf.Join(o.Path, "buffer")) {
+			o.Buffer = influx.DefaultBuffer
 		} else if o.Buffer < o.Batch {
-			errAt(o.BufferRange, "Invalid buffer", "buffer %d must hold at least one batch (%d).", o.Buffer, o.Batch)
+			k.errAt(at("buffer"), "Invalid buffer", "buffer %d must hold at least one batch (%d).", o.Buffer, o.Batch)
 		}
-		for _, dd := range []hcl.Diagnostics{
-			hclconf.Duration(&o.FlushInterval, &o.FlushIntervalHCL, o.FlushIntervalRange, DefaultInfluxFlush),
-			hclconf.Duration(&o.Timeout, &o.TimeoutHCL, o.TimeoutRange, DefaultInfluxTimeout),
+		for _, v := range []struct {
+			dst  *time.Duration
+			name string
+			def  time.Duration
+		}{
+			{&o.FlushInterval, "flush_interval", influx.DefaultFlushInterval},
+			{&o.Timeout, "timeout", influx.DefaultTimeout},
 		} {
-			d = append(d, dd...)
-		}
-		if o.FlushInterval == 0 && set(o.FlushIntervalRange) {
-			errAt(o.FlushIntervalRange, "Invalid duration", "flush_interval must be positive.")
-		}
-		if o.Timeout == 0 && set(o.TimeoutRange) {
-			errAt(o.TimeoutRange, "Invalid duration", "timeout must be positive.")
+			if !k.has(hclconf.Join(o.Path, v.name)) {
+				*v.dst = v.def
+			} else if *v.dst == 0 {
+				k.errAt(at(v.name), "Invalid duration", "%s must be positive.", v.name)
+			}
 		}
 	}
-	return d
 }
 
 // checkHTTPURL returns why s is not an http(s) URL with a host, or "".

@@ -3,8 +3,6 @@ package main
 import (
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
-
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/hclconf"
 )
 
@@ -14,18 +12,13 @@ import (
 // command (run instead, e.g. a cleos invocation) must be set.
 type FinalizerConfig struct {
 	// Key is the PUB_BLS_... key in this node's signature-provider.
-	Key      string    `hcl:"key" json:"key"`
-	KeyRange hcl.Range `hcl:"key,attr_value_range" json:"-"`
+	Key string `hcl:"key" json:"key"`
 	// Permission is "actor@permission", a low-privilege permission linked to eosio::actfinkey.
-	Permission      string    `hcl:"permission,optional" json:"permission,omitempty"`
-	PermissionRange hcl.Range `hcl:"permission,attr_value_range" json:"-"`
+	Permission string `hcl:"permission,optional" json:"permission,omitempty"`
 	// PrivateKey is that permission's K1 private key (use env() or file()).
-	PrivateKey      hclconf.Secret `hcl:"private_key,optional" json:"private_key,omitempty"`
-	PrivateKeyRange hcl.Range      `hcl:"private_key,attr_value_range" json:"-"`
+	PrivateKey hclconf.Secret `hcl:"private_key,optional" json:"private_key,omitempty"`
 	// Command activates the key instead (argv, no shell); EOSKEEPER_FINALIZER_KEY holds the key.
-	Command      []string  `hcl:"command,optional" json:"command,omitempty"`
-	CommandRange hcl.Range `hcl:"command,attr_value_range" json:"-"`
-	DefRange     hcl.Range `hcl:",def_range" json:"-"`
+	Command []string `hcl:"command,optional" json:"command,omitempty"`
 }
 
 // HooksConfig is `hooks { ... }`: commands run when this node starts and stops producing.
@@ -41,31 +34,31 @@ func (f *FinalizerConfig) PermissionName() string {
 	return p
 }
 
-func (c *Config) finishFinalizer(errAt reportFunc) {
+func (c *Config) finishFinalizer(k *checker) {
 	f := c.Finalizer
 	if f == nil {
 		return
 	}
 	if !c.Node.Role.Producer() {
-		errAt(f.DefRange, "Finalizer on a full node", "role F never produces, so it has no finalizer key to activate.")
+		k.errAt(k.at("finalizer"), "Finalizer on a full node", "role F never produces, so it has no finalizer key to activate.")
 	}
 	if !strings.HasPrefix(f.Key, "PUB_BLS_") {
-		errAt(f.KeyRange, "Invalid finalizer key", "%q is not a BLS public key (PUB_BLS_...).", f.Key)
+		k.errAt(k.at("finalizer.key"), "Invalid finalizer key", "%q is not a BLS public key (PUB_BLS_...).", f.Key)
 	}
 	byCommand := len(f.Command) > 0
 	byKey := f.Permission != "" || f.PrivateKey.Reveal() != ""
 	switch {
 	case byCommand && byKey:
-		errAt(f.CommandRange, "Conflicting finalizer settings", "set either command, or permission with private_key, not both.")
+		k.errAt(k.at("finalizer.command"), "Conflicting finalizer settings", "set either command, or permission with private_key, not both.")
 	case !byCommand && !byKey:
-		errAt(f.DefRange, "Missing finalizer activation", "set permission and private_key (the agent pushes eosio::actfinkey) or command.")
+		k.errAt(k.at("finalizer"), "Missing finalizer activation", "set permission and private_key (the agent pushes eosio::actfinkey) or command.")
 	case byKey:
 		actor, perm, ok := strings.Cut(f.Permission, "@")
 		if !ok || !producerRE.MatchString(actor) || !producerRE.MatchString(perm) {
-			errAt(Pick(f.PermissionRange, f.DefRange), "Invalid permission", "%q must be actor@permission, e.g. \"eosstorebest@finkey\".", f.Permission)
+			k.errAt(k.at("finalizer.permission"), "Invalid permission", "%q must be actor@permission, e.g. \"eosstorebest@finkey\".", f.Permission)
 		}
 		if f.PrivateKey.Reveal() == "" {
-			errAt(f.DefRange, "Missing private key", "permission %q needs private_key (use env() or file()).", f.Permission)
+			k.errAt(k.at("finalizer"), "Missing private key", "permission %q needs private_key (use env() or file()).", f.Permission)
 		}
 	}
 }

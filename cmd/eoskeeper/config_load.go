@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/hclconf"
@@ -35,15 +34,14 @@ func ParseConfig(filename string, src []byte, baseDir string, lookup func(string
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	ctx := hclconf.EvalContext(baseDir, lookup)
-	cfg := &Config{Path: filename}
-	diags = append(diags, gohcl.DecodeBody(file.Body, ctx, cfg)...)
+	d := &hclconf.Decoder{Ctx: hclconf.EvalContext(baseDir, lookup), Ranges: hclconf.Ranges{}}
+	cfg := &Config{Path: filename, Ranges: d.Ranges}
+	diags = append(diags, d.Decode(file.Body, "", cfg)...)
 	if diags.HasErrors() {
 		return nil, dedupe(diags)
 	}
-	fileRange := hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos}
-	diags = append(diags, cfg.decodeOutputs(ctx, fileRange)...)
-	diags = append(diags, cfg.decodeNotify(ctx)...)
+	diags = append(diags, cfg.decodeOutputs(d)...)
+	diags = append(diags, cfg.decodeNotify(d)...)
 	if diags.HasErrors() {
 		return nil, dedupe(diags)
 	}
@@ -55,22 +53,23 @@ func ParseConfig(filename string, src []byte, baseDir string, lookup func(string
 }
 
 // decodeOutputs decodes each output block's body by its kind.
-func (c *Config) decodeOutputs(ctx *hcl.EvalContext, fileRange hcl.Range) hcl.Diagnostics {
+func (c *Config) decodeOutputs(d *hclconf.Decoder) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	for _, b := range c.OutputBlocks {
+	for i, b := range c.OutputBlocks {
+		path := fmt.Sprintf("output[%d]", i)
 		switch b.Kind {
 		case "influxdb":
-			o := &InfluxDBOutput{DefRange: b.DefRange}
-			diags = append(diags, gohcl.DecodeBody(b.Body, ctx, o)...)
+			o := &InfluxDBOutput{Path: path}
+			diags = append(diags, d.Decode(b.Body, path, o)...)
 			c.InfluxDB = append(c.InfluxDB, o)
 		case "http", "prometheus":
 			if c.HTTP != nil {
 				diags = append(diags, hclconf.Error(b.DefRange, "Duplicate output block",
-					fmt.Sprintf("Only one http output is allowed (the first is at %s); \"prometheus\" is another name for it.", c.HTTP.DefRange)))
+					fmt.Sprintf("Only one http output is allowed (the first is at %s); \"prometheus\" is another name for it.", c.Ranges[c.HTTP.Path])))
 				continue
 			}
-			o := &HTTPOutput{DefRange: b.DefRange}
-			diags = append(diags, gohcl.DecodeBody(b.Body, ctx, o)...)
+			o := &HTTPOutput{Path: path}
+			diags = append(diags, d.Decode(b.Body, path, o)...)
 			c.HTTP = o
 		default:
 			diags = append(diags, hclconf.Error(b.KindRange, "Unsupported output kind",
@@ -78,7 +77,7 @@ func (c *Config) decodeOutputs(ctx *hcl.EvalContext, fileRange hcl.Range) hcl.Di
 		}
 	}
 	if c.HTTP == nil {
-		c.HTTP = &HTTPOutput{DefRange: fileRange}
+		c.HTTP = &HTTPOutput{}
 	}
 	return diags
 }

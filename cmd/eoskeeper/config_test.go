@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/eoskeeper/eoskeeper/keeper"
+	"github.com/eoskeeper/eoskeeper/notify"
 )
 
 const minimalHCL = `
@@ -65,7 +66,6 @@ func TestConfigDefaults(t *testing.T) {
 		{"alerts.min_producers", cfg.Alerts.MinProducers, 5},
 		{"alerts.producers_window", cfg.Alerts.ProducersWindow, time.Minute},
 		{"alerts.repeat", cfg.Alerts.Repeat, 30 * time.Minute},
-		{"alerts.repeat (text)", cfg.Alerts.RepeatHCL, "30m"},
 		{"alerts.lang", cfg.Alerts.Lang, "zh"},
 		{"alerts.digest", strings.Join(cfg.Alerts.Digest, ","), "07:00,13:00,19:00"},
 		{"logging.level", cfg.Logging.Level, "info"},
@@ -185,9 +185,9 @@ func TestConfigErrors(t *testing.T) {
 		{"bad duration", minimalHCL + "alerts {\n  head_stall = \"10 seconds\"\n}\n", "11,16-28: Invalid duration; \"10 seconds\" is not a duration"},
 		{"negative duration", minimalHCL + "consul {\n  lock_delay = \"-1s\"\n}\n", "11,16-21: Invalid duration; \"-1s\" is negative"},
 		{"ttl too short", minimalHCL + "consul {\n  session_ttl = \"5s\"\n  lost_after = \"3s\"\n}\n", "11,17-21: Invalid session TTL"},
-		{"lost_after >= ttl", minimalHCL + "consul {\n  session_ttl = \"15s\"\n  lost_after = \"15s\"\n}\n", "12,16-21: Invalid lost_after; lost_after (15s) must be shorter than session_ttl (15s)"},
-		{"lost_after > lock_delay", minimalHCL + "consul {\n  lock_delay = \"5s\"\n  lost_after = \"8s\"\n}\n", "12,16-20: Invalid lost_after; lost_after (8s) must not exceed lock_delay (5s)"},
-		{"lost_after within a renewal", minimalHCL + "consul {\n  lost_after = \"5s\"\n}\n", "11,16-20: Invalid lost_after; lost_after (5s) must be longer than the session renewal interval (session_ttl/3 = 5s)"},
+		{"lost_after >= ttl", minimalHCL + "consul {\n  session_ttl = \"15s\"\n  lost_after = \"15s\"\n}\n", "12,16-21: Invalid lost_after; lost_after (15s) must be positive and shorter than session_ttl (15s): a holder must fence before Consul can give the lock away"},
+		{"lost_after > lock_delay", minimalHCL + "consul {\n  lock_delay = \"5s\"\n  lost_after = \"8s\"\n}\n", "12,16-20: Invalid lost_after; lost_after (8s) cannot be larger than lock_delay (5s): an invalidated session frees the lock after lock_delay"},
+		{"lost_after within a renewal", minimalHCL + "consul {\n  lost_after = \"5s\"\n}\n", "11,16-20: Invalid lost_after; the session renewal interval session_ttl/3 (5s) must be positive and shorter than lost_after (5s), or one late renewal would end the term"},
 		{"lock_delay too long", minimalHCL + "consul {\n  lock_delay = \"2m\"\n}\n", "11,16-20: Invalid lock delay"},
 		{"priority bad key", minimalHCL + "failover {\n  priority = { D = 3 }\n}\n", "11,14-23: Invalid priority; priority key \"D\""},
 		{"priority zero", minimalHCL + "failover {\n  priority = { B = 0 }\n}\n", "11,14-23: Invalid priority; priority for B is 0"},
@@ -305,7 +305,7 @@ notify "telegram" "tg" {
 	if got := cfg.InfluxDB[0].Password.Reveal(); got != "pw-from-file" {
 		t.Errorf("file(): password = %q, want trimmed contents", got)
 	}
-	if got := cfg.Notify[0].Telegram.BotToken.Reveal(); got != "123:tg-secret" {
+	if got := cfg.Notify[0].Settings.(*notify.TelegramConfig).BotToken.Reveal(); got != "123:tg-secret" {
 		t.Errorf("env() in notify: bot_token = %q", got)
 	}
 }
@@ -386,7 +386,7 @@ output "influxdb" {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	for _, s := range []string{fmt.Sprintf("%v", *cfg.Consul), fmt.Sprintf("%+v", *cfg.Notify[1].SMSHTTP), fmt.Sprintf("%#v", *cfg.InfluxDB[0])} {
+	for _, s := range []string{fmt.Sprintf("%v", *cfg.Consul), fmt.Sprintf("%+v", cfg.Notify[1].Settings), fmt.Sprintf("%#v", *cfg.InfluxDB[0])} {
 		for name, v := range secrets {
 			if strings.Contains(s, v) {
 				t.Errorf("secret %s in fmt output: %s", name, s)

@@ -1,11 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/hclconf"
 )
 
 // ValidateCommand checks a configuration file through exactly the agent's load path and
@@ -60,16 +61,14 @@ func (c *ValidateCommand) Run(args []string) int {
 	return 0
 }
 
-// effectiveJSON renders the configuration as indented JSON. Secrets marshal as "<redacted>".
+// effectiveJSON renders the configuration as indented JSON: durations in their canonical
+// spelling, secrets as "<redacted>".
 func effectiveJSON(cfg *Config) (string, error) {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(cfg); err != nil {
+	b, err := hclconf.MarshalIndent(cfg)
+	if err != nil {
 		return "", err
 	}
-	return strings.TrimSuffix(b.String(), "\n"), nil
+	return string(b), nil
 }
 
 // formatDiagnostic renders one diagnostic on one line, as `keeper.hcl:12,3-20: Summary;

@@ -110,20 +110,105 @@ func TestFunctions(t *testing.T) {
 	}
 }
 
-func TestDurationDiagnostics(t *testing.T) {
-	rng := hcl.Range{Filename: "k.hcl", Start: hcl.Pos{Line: 3, Column: 5, Byte: 20}, End: hcl.Pos{Line: 3, Column: 10, Byte: 25}}
-	var d time.Duration
-	raw := ""
-	if diags := Duration(&d, &raw, hcl.Range{}, 7*time.Second); diags.HasErrors() || d != 7*time.Second || raw != "7s" {
-		t.Errorf("default: %s %q %v", d, raw, diags)
+type testInner struct {
+	Wait  time.Duration `hcl:"wait,optional"`
+	Label string        `hcl:"label,label"`
+}
+
+type testConfig struct {
+	Name    string        `hcl:"name"`
+	Timeout time.Duration `hcl:"timeout,optional"`
+	Token   Secret        `hcl:"token,optional"`
+	Count   int           `hcl:"count,optional"`
+	One     *testInner    `hcl:"one,block"`
+	Many    []*testInner  `hcl:"many,block"`
+}
+
+func decode(t *testing.T, src string) (*testConfig, *Decoder, hcl.Diagnostics) {
+	t.Helper()
+	f, diags := hclsyntax.ParseConfig([]byte(src), "k.hcl", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
 	}
-	raw = " 1m30s "
-	if diags := Duration(&d, &raw, rng, 0); diags.HasErrors() || d != 90*time.Second || raw != "1m30s" {
-		t.Errorf("parse: %s %q %v", d, raw, diags)
+	d := &Decoder{}
+	var c testConfig
+	diags = d.Decode(f.Body, "", &c)
+	return &c, d, diags
+}
+
+func TestDecoderDurationsAndRanges(t *testing.T) {
+	c, d, diags := decode(t, `name = "x"
+timeout = " 1m30s "
+token = "hunter2"
+one "a" {
+  wait = "500ms"
+}
+many "b" {
+}
+many "c" {
+  wait = "2h"
+}
+`)
+	if diags.HasErrors() {
+		t.Fatal(diags)
 	}
-	raw = "fast"
-	diags := Duration(&d, &raw, rng, 0)
-	if !diags.HasErrors() || diags[0].Error() != `k.hcl:3,5-10: Invalid duration; "fast" is not a duration: write a number and a unit, such as "15s", "500ms" or "2m".` {
-		t.Errorf("diagnostic %v", diags)
+	if c.Timeout != 90*time.Second || c.One.Wait != 500*time.Millisecond || c.Many[1].Wait != 2*time.Hour || c.Many[0].Wait != 0 {
+		t.Errorf("decoded %+v one %+v many %+v %+v", c, c.One, c.Many[0], c.Many[1])
+	}
+	for path, want := range map[string]string{
+		"name": "k.hcl:1,8-11", "timeout": "k.hcl:2,11-20", "one": "k.hcl:4,1-8", "one.wait": "k.hcl:5,10-17",
+		"many[0]": "k.hcl:7,1-9", "many[1]": "k.hcl:9,1-9", "many[1].wait": "k.hcl:10,10-14",
+	} {
+		if got := d.Ranges[path].String(); got != want {
+			t.Errorf("range of %s = %s, want %s", path, got, want)
+		}
+	}
+	if d.Ranges.Has("count") || d.Ranges.Has("many[0].wait") {
+		t.Error("an absent attribute has a range")
+	}
+	if got := d.Ranges.Of("count", "many[1].wait", "name").String(); got != "k.hcl:10,10-14" {
+		t.Errorf("Of picked %s", got)
+	}
+	out, err := MarshalIndent(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+  "name": "x",
+  "timeout": "1m30s",
+  "token": "<redacted>",
+  "one": {
+    "wait": "500ms"
+  },
+  "many": [
+    {},
+    {
+      "wait": "2h"
+    }
+  ]
+}`
+	if string(out) != want {
+		t.Errorf("MarshalIndent:\n%s\nwant\n%s", out, want)
+	}
+}
+
+func TestDecoderDurationErrors(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{`timeout = "fast"`, `k.hcl:2,11-17: Invalid duration; "fast" is not a duration: write a number and a unit, such as "15s", "500ms" or "2m".`},
+		{`timeout = "-1s"`, `k.hcl:2,11-16: Invalid duration; "-1s" is negative.`},
+		{`timeout = 15`, `k.hcl:2,11-13: Invalid duration; "15" is not a duration`},
+		{`timeout = ["1s"]`, `k.hcl:2,11-17: Invalid duration; A duration is a string`},
+	} {
+		_, _, diags := decode(t, "name = \"x\"\n"+tc.src+"\n")
+		if !diags.HasErrors() || !strings.Contains(diags.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.src, diags, tc.want)
+		}
+		if len(diags) != 1 {
+			t.Errorf("%s: %d diagnostics, want 1: %v", tc.src, len(diags), diags)
+		}
+	}
+	c, d, diags := decode(t, "name = \"x\"\ntimeout = \"\"\n")
+	if diags.HasErrors() || c.Timeout != 0 || d.Ranges.Has("timeout") {
+		t.Errorf("an empty duration must count as absent: %v %s %v", diags, c.Timeout, d.Ranges)
 	}
 }
