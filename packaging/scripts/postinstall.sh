@@ -3,27 +3,25 @@
 # enabled or started here: an agent must not run before its keeper.hcl is edited.
 set -e
 
-# deb passes "configure"; rpm passes the number of installed versions.
+# deb passes "configure"; rpm passes the number of installed versions (1 on install).
 case "$1" in
-configure | 1 | 2) ;;
+configure) packager=deb ;;
+[0-9]*) packager=rpm ;;
 *) exit 0 ;;
 esac
 
-if ! getent group eoskeeper >/dev/null; then
-	if command -v addgroup >/dev/null 2>&1; then
-		addgroup --system eoskeeper >/dev/null
-	else
-		groupadd --system eoskeeper
-	fi
-fi
-if ! getent passwd eoskeeper >/dev/null; then
-	if command -v adduser >/dev/null 2>&1; then
+# Debian's adduser on .deb systems; useradd on RPM systems, where "adduser" may be a link to
+# useradd that knows none of adduser's options.
+if [ "$packager" = deb ]; then
+	getent group eoskeeper >/dev/null || addgroup --system eoskeeper >/dev/null
+	getent passwd eoskeeper >/dev/null ||
 		adduser --system --ingroup eoskeeper --home /var/lib/eoskeeper \
 			--shell /usr/sbin/nologin --gecos "eoskeeper agent" eoskeeper >/dev/null
-	else
-		useradd --system --gid eoskeeper --home-dir /var/lib/eoskeeper --create-home \
+else
+	getent group eoskeeper >/dev/null || groupadd --system eoskeeper
+	getent passwd eoskeeper >/dev/null ||
+		useradd --system --gid eoskeeper --home-dir /var/lib/eoskeeper --no-create-home \
 			--shell /sbin/nologin --comment "eoskeeper agent" eoskeeper
-	fi
 fi
 
 # The agent follows nodeos's log; the example nodeos unit writes it readable by nodeos's group.
