@@ -11,6 +11,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/hclconf"
+	"github.com/eoskeeper/eoskeeper/election"
 	"github.com/eoskeeper/eoskeeper/keeper"
 	"github.com/eoskeeper/eoskeeper/notify"
 )
@@ -49,23 +51,23 @@ func TestConfigDefaults(t *testing.T) {
 	}{
 		{"nodeos.url", cfg.Nodeos.URL, "http://127.0.0.1:8888"},
 		{"nodeos.p2p_port", cfg.Nodeos.P2PPort, 9876},
-		{"nodeos.poll_interval", cfg.Nodeos.PollInterval, time.Second},
+		{"nodeos.poll_interval", cfg.Nodeos.PollInterval, keeper.DefaultConfig().PollInterval},
 		{"consul.address", cfg.Consul.Address, "127.0.0.1:8500"},
-		{"consul.key_prefix", cfg.Consul.KeyPrefix, "eoskeeper"},
-		{"consul.session_ttl", cfg.Consul.SessionTTL, 15 * time.Second},
-		{"consul.lock_delay", cfg.Consul.LockDelay, 15 * time.Second},
-		{"consul.lost_after", cfg.Consul.LostAfter, 10 * time.Second},
+		{"consul.key_prefix", cfg.Consul.KeyPrefix, election.DefaultPrefix},
+		{"consul.session_ttl", cfg.Consul.SessionTTL, election.DefaultSessionTTL},
+		{"consul.lock_delay", cfg.Consul.LockDelay, election.DefaultLockDelay},
+		{"consul.lost_after", cfg.Consul.LostAfter, election.DefaultLostAfter(election.DefaultSessionTTL)},
 		{"consul.register", *cfg.Consul.Register, true},
 		{"failover.delay_slots (A)", cfg.Failover.DelaySlots, 1},
 		{"failover.priority.B", cfg.Failover.Priority["B"], 2},
 		{"failover.priority.C", cfg.Failover.Priority["C"], 6},
 		{"alerts.min_peers", cfg.Alerts.MinPeers, 5},
 		{"alerts.api_failures", cfg.Alerts.APIFailures, 5},
-		{"alerts.head_stall", cfg.Alerts.HeadStall, 10 * time.Second},
-		{"alerts.lib_stall", cfg.Alerts.LIBStall, 20 * time.Second},
+		{"alerts.head_stall", cfg.Alerts.HeadStall, keeper.DefaultConfig().HeadStall},
+		{"alerts.lib_stall", cfg.Alerts.LIBStall, keeper.DefaultConfig().LIBStall},
 		{"alerts.min_producers", cfg.Alerts.MinProducers, 5},
-		{"alerts.producers_window", cfg.Alerts.ProducersWindow, time.Minute},
-		{"alerts.repeat", cfg.Alerts.Repeat, 30 * time.Minute},
+		{"alerts.producers_window", cfg.Alerts.ProducersWindow, keeper.DefaultConfig().ProducersWindow},
+		{"alerts.repeat", cfg.Alerts.Repeat, notify.DefaultRepeatInterval},
 		{"alerts.lang", cfg.Alerts.Lang, "zh"},
 		{"alerts.digest", strings.Join(cfg.Alerts.Digest, ","), "07:00,13:00,19:00"},
 		{"logging.level", cfg.Logging.Level, "info"},
@@ -187,7 +189,7 @@ func TestConfigErrors(t *testing.T) {
 		{"ttl too short", minimalHCL + "consul {\n  session_ttl = \"5s\"\n  lost_after = \"3s\"\n}\n", "11,17-21: Invalid session TTL"},
 		{"lost_after >= ttl", minimalHCL + "consul {\n  session_ttl = \"15s\"\n  lost_after = \"15s\"\n}\n", "12,16-21: Invalid lost_after; lost_after (15s) must be positive and shorter than session_ttl (15s): a holder must fence before Consul can give the lock away"},
 		{"lost_after > lock_delay", minimalHCL + "consul {\n  lock_delay = \"5s\"\n  lost_after = \"8s\"\n}\n", "12,16-20: Invalid lost_after; lost_after (8s) cannot be larger than lock_delay (5s): an invalidated session frees the lock after lock_delay"},
-		{"lost_after within a renewal", minimalHCL + "consul {\n  lost_after = \"5s\"\n}\n", "11,16-20: Invalid lost_after; the session renewal interval session_ttl/3 (5s) must be positive and shorter than lost_after (5s), or one late renewal would end the term"},
+		{"lost_after within a renewal", minimalHCL + "consul {\n  lost_after = \"5s\"\n  session_ttl = \"15s\"\n}\n", "11,16-20: Invalid lost_after; the session renewal interval session_ttl/3 (5s) must be positive and shorter than lost_after (5s), or one late renewal would end the term"},
 		{"lock_delay too long", minimalHCL + "consul {\n  lock_delay = \"2m\"\n}\n", "11,16-20: Invalid lock delay"},
 		{"priority bad key", minimalHCL + "failover {\n  priority = { D = 3 }\n}\n", "11,14-23: Invalid priority; priority key \"D\""},
 		{"priority zero", minimalHCL + "failover {\n  priority = { B = 0 }\n}\n", "11,14-23: Invalid priority; priority for B is 0"},
@@ -375,7 +377,8 @@ output "influxdb" {
 	if err := json.Unmarshal(ui.OutputWriter.Bytes(), &printed); err != nil {
 		t.Fatalf("output is not JSON: %v\n%s", err, out)
 	}
-	for _, want := range []string{`"token": "<redacted>"`, `"key": "<redacted>"`, `"mobiles": [`, `"min_severity": "critical"`, `"org": "ops"`, `"lost_after": "10s"`} {
+	for _, want := range []string{`"token": "<redacted>"`, `"key": "<redacted>"`, `"mobiles": [`, `"min_severity": "critical"`, `"org": "ops"`,
+		`"lost_after": "` + hclconf.FormatDuration(election.DefaultLostAfter(election.DefaultSessionTTL)) + `"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %s:\n%s", want, out)
 		}
