@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
+	"github.com/eoskeeper/eoskeeper/nodeos/internal/nodeosfmt"
 )
 
 // Mode is the consensus the simulated chain runs.
@@ -25,7 +26,8 @@ func (m Mode) String() string {
 	return "savanna"
 }
 
-// LogFormat selects the nodeos release whose log lines and JSON shapes the nodes imitate.
+// LogFormat selects the nodeos release whose log lines and JSON shapes the nodes imitate. The
+// releases are those of LogFormats; the constants name the ones the package began with.
 type LogFormat int
 
 const (
@@ -38,16 +40,24 @@ const (
 	EOSIO2
 )
 
-// String returns the release family's name.
-func (f LogFormat) String() string {
-	switch f {
-	case Leap5:
-		return "leap5"
-	case EOSIO2:
-		return "eosio2"
-	default:
-		return "spring"
+// LogFormats returns every release the nodes can imitate.
+func LogFormats() []LogFormat {
+	out := make([]LogFormat, len(nodeosfmt.Versions))
+	for i := range out {
+		out[i] = LogFormat(i)
 	}
+	return out
+}
+
+// String returns the release family's name, e.g. "spring".
+func (f LogFormat) String() string { return f.version().Name }
+
+// version returns the release's texts and reply shapes; an unknown LogFormat is Spring.
+func (f LogFormat) version() *nodeosfmt.Version {
+	if f < 0 || int(f) >= len(nodeosfmt.Versions) {
+		return nodeosfmt.Versions[Spring]
+	}
+	return nodeosfmt.Versions[f]
 }
 
 // Defaults filled in by NewUnstartedNetwork for zero Config fields.
@@ -198,16 +208,4 @@ func (c Config) schedule() nodeos.Schedule {
 func virtualName(i int) string {
 	const letters = "abcdefghijklmnopqrstuvwxyz"
 	return "vprod" + string(letters[(i/26)%26]) + string(letters[i%26])
-}
-
-// defaultVersion is the server_version_string of each release family.
-func defaultVersion(f LogFormat) string {
-	switch f {
-	case Leap5:
-		return "v5.0.3"
-	case EOSIO2:
-		return "v2.0.13"
-	default:
-		return "v1.2.2"
-	}
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -76,10 +75,13 @@ func (nd *Node) getInfo([]byte) (any, *apiError) {
 		ForkDBHeadBlockID:        nd.head.ID,
 		ServerFullVersionString:  nd.fullVersion(),
 	}
-	if nd.format() != EOSIO2 {
-		cpu, netw, earliest, libTime := fcUint64(n.cfg.TotalCPUWeight), fcUint64(n.cfg.TotalNetWeight), uint32(1), isoTime(lib.Time())
-		info.TotalCPUWeight, info.TotalNetWeight = &cpu, &netw
-		info.EarliestAvailableBlockNum, info.LastIrreversibleBlockTime = &earliest, &libTime
+	if v := nd.release(); v.InfoWeights {
+		cpu, netw, earliest := fcUint64(n.cfg.TotalCPUWeight), fcUint64(n.cfg.TotalNetWeight), uint32(1)
+		info.TotalCPUWeight, info.TotalNetWeight, info.EarliestAvailableBlockNum = &cpu, &netw, &earliest
+	}
+	if nd.release().InfoLIBTime {
+		libTime := isoTime(lib.Time())
+		info.LastIrreversibleBlockTime = &libTime
 	}
 	return info, nil
 }
@@ -369,99 +371,9 @@ func (nd *Node) resume([]byte) (any, *apiError) {
 
 func (nd *Node) getPaused([]byte) (any, *apiError) { return nd.pausedLocked(), nil }
 
+// getRuntimeOptions answers with the release's default runtime options.
 func (nd *Node) getRuntimeOptions([]byte) (any, *apiError) {
-	if nd.format() == EOSIO2 {
-		return struct {
-			MaxTransactionTime                    int      `json:"max_transaction_time"`
-			MaxIrreversibleBlockAge               int      `json:"max_irreversible_block_age"`
-			ProduceTimeOffsetUs                   int      `json:"produce_time_offset_us"`
-			LastBlockTimeOffsetUs                 int      `json:"last_block_time_offset_us"`
-			MaxScheduledTransactionTimePerBlockMs int      `json:"max_scheduled_transaction_time_per_block_ms"`
-			SubjectiveCPULeewayUs                 int      `json:"subjective_cpu_leeway_us"`
-			IncomingDeferRatio                    fcDouble `json:"incoming_defer_ratio"`
-			GreylistLimit                         int      `json:"greylist_limit"`
-		}{30, -1, 0, -200000, 100, 31000, 1, 1000}, nil
-	}
-	return struct {
-		MaxTransactionTime      int `json:"max_transaction_time"`
-		MaxIrreversibleBlockAge int `json:"max_irreversible_block_age"`
-		ProduceBlockOffsetMs    int `json:"produce_block_offset_ms"`
-		SubjectiveCPULeewayUs   int `json:"subjective_cpu_leeway_us"`
-		GreylistLimit           int `json:"greylist_limit"`
-	}{499, -1, 450, 31000, 1000}, nil
-}
-
-// connections serves /v1/net/connections in the node's release shape, one entry per peer.
-func (nd *Node) connections([]byte) (any, *apiError) {
-	out := make([]any, 0, nd.peers)
-	lib := nd.net.ancestor(nd.head, nd.lib)
-	for i := 0; i < nd.peers; i++ {
-		peer := fmt.Sprintf("peer%d.example:9876", i+1)
-		ip := fmt.Sprintf("10.0.0.%d", i+1)
-		nodeID := sha256.Sum256([]byte(nd.Name + peer))
-		common := []kv{{"network_version", 1212}, {"chain_id", ChainID}, {"node_id", hex.EncodeToString(nodeID[:])},
-			{"key", "EOS1111111111111111111111111111111114T1Anm"}, {"time", strconv.FormatInt(nd.net.nowLocked().UnixNano(), 10)},
-			{"token", zeroDigest}, {"sig", "SIG_K1_111111111111111111111111111111111111111111111111111111111111111116uk5ne"},
-			{"p2p_address", peer + " - " + hex.EncodeToString(nodeID[:])[:7]}}
-		var tail []kv
-		switch nd.format() {
-		case Spring:
-			tail = []kv{{"fork_db_root_num", lib.Num}, {"fork_db_root_id", lib.ID}, {"fork_db_head_num", nd.head.Num}, {"fork_db_head_id", nd.head.ID}}
-		default:
-			tail = []kv{{"last_irreversible_block_num", lib.Num}, {"last_irreversible_block_id", lib.ID}, {"head_num", nd.head.Num}, {"head_id", nd.head.ID}}
-		}
-		agent := "EOS Test Agent"
-		if nd.format() == Spring {
-			agent = "Spring Agent"
-		}
-		tail = append(tail, kv{"os", "linux"}, kv{"agent", agent}, kv{"generation", 1})
-		handshake := ordered(append(common, tail...))
-		var conn []kv
-		switch nd.format() {
-		case EOSIO2:
-			conn = []kv{{"peer", peer}, {"connecting", false}, {"syncing", false}, {"last_handshake", handshake}}
-		case Leap5:
-			conn = []kv{{"peer", peer}, {"remote_ip", ip}, {"remote_port", "9876"}, {"connecting", false}, {"syncing", false},
-				{"is_bp_peer", false}, {"is_socket_open", true}, {"is_blocks_only", false}, {"is_transactions_only", false},
-				{"last_handshake", handshake}}
-		default:
-			conn = []kv{{"peer", peer}, {"remote_ip", ip}, {"remote_port", "9876"}, {"connecting", false}, {"syncing", false},
-				{"is_bp_peer", false}, {"is_bp_gossip_peer", false}, {"is_socket_open", true}, {"is_blocks_only", false},
-				{"is_transactions_only", false}, {"last_vote_received", isoTime(nd.head.Time())}, {"last_handshake", handshake}}
-		}
-		out = append(out, ordered(conn))
-	}
-	return out, nil
-}
-
-// kv is one member of an ordered JSON object.
-type kv struct {
-	k string
-	v any
-}
-
-// ordered is a JSON object that keeps its members' order.
-type ordered []kv
-
-// MarshalJSON implements json.Marshaler.
-func (o ordered) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, m := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(m.k)
-		v, err := json.Marshal(m.v)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return []byte(b.String()), nil
+	return json.RawMessage(nd.release().RuntimeOptions), nil
 }
 
 // base58 encodes raw with the Bitcoin alphabet, as EOS keys and signatures are.

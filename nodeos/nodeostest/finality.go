@@ -27,7 +27,7 @@ type voteState struct {
 }
 
 func (f *finality) init(cfg Config) {
-	f.enabled = cfg.Finalizers && cfg.Mode == Savanna && cfg.LogFormat == Spring
+	f.enabled = cfg.Finalizers && cfg.Mode == Savanna && cfg.LogFormat.version().InstantFinality
 	f.activeKey = cfg.ActiveFinalizerKey
 	f.generation = 1
 	f.timeout = cfg.VoteTimeoutBlocks
@@ -64,7 +64,7 @@ func (f *finality) maybeActivate(n *Network, s nodeos.Slot) {
 	}
 	f.activeKey, f.pendingKey = f.pendingKey, ""
 	f.generation++
-	if n.cfg.LogFormat != Spring || n.cfg.Mode != Savanna {
+	if !n.cfg.LogFormat.version().InstantFinality || n.cfg.Mode != Savanna {
 		return
 	}
 	for _, nd := range n.nodes {

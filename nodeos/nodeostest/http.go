@@ -38,10 +38,11 @@ func (nd *Node) endpoints() map[string]endpoint {
 		"/v1/producer/get_runtime_options": {"producer_api", noParams, 201, (*Node).getRuntimeOptions},
 		"/v1/net/connections":              {"net_api", noParams, 201, (*Node).connections},
 	}
-	if nd.format() != EOSIO2 {
+	v := nd.release()
+	if v.BlockInfoAPI {
 		eps["/v1/chain/get_block_info"] = endpoint{"chain_api", paramsRequired, 200, (*Node).getBlockInfo}
 	}
-	if nd.format() == Spring {
+	if v.FinalizerInfoAPI {
 		eps["/v1/chain/get_finalizer_info"] = endpoint{"chain_api", noParams, 200, (*Node).getFinalizerInfo}
 	}
 	nd.addTxnEndpoints(eps)

@@ -1,86 +1,33 @@
 package nodeostest
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
+	"github.com/eoskeeper/eoskeeper/nodeos/internal/nodeosfmt"
 )
 
 // isoTime formats t as fc::time_point does: UTC, milliseconds, no zone.
-func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000") }
+func isoTime(t time.Time) string { return nodeosfmt.Time(t) }
 
-// fixed truncates s to n bytes or pads it with spaces (fc's append_fixed_size).
-func fixed(s string, n int) string {
-	if len(s) >= n {
-		return s[:n]
-	}
-	return s + strings.Repeat(" ", n-len(s))
-}
+// release is the nodeos release the node imitates.
+func (nd *Node) release() *nodeosfmt.Version { return nd.net.cfg.LogFormat.version() }
 
-// source is where in nodeos a log line comes from.
-type source struct {
-	file   string
-	line   int
-	method string
-}
+// savanna reports whether blocks are proper Savanna blocks (the network's consensus mode).
+func (nd *Node) savanna() bool { return nd.net.cfg.Mode != Legacy }
 
-// formatLine renders one line as fc's console_appender does:
-// level(5) time thread(9) file:line(29) method(20) ] message.
-func formatLine(level string, at time.Time, src source, msg string) string {
-	file := src.file
-	if len(file) > 22 {
-		file = file[:22]
-	}
-	fileLine := fixed(file+":"+fixed(strconv.Itoa(src.line), 6), 29)
-	var b strings.Builder
-	b.Grow(96 + len(msg))
-	b.WriteString(fixed(level, 5))
-	b.WriteByte(' ')
-	b.WriteString(isoTime(at))
-	b.WriteByte(' ')
-	b.WriteString(fixed("nodeos", 9))
-	b.WriteByte(' ')
-	b.WriteString(fileLine)
-	b.WriteByte(' ')
-	b.WriteString(fixed(src.method, 20))
-	b.WriteString(" ] ")
-	b.WriteString(msg)
-	b.WriteByte('\n')
-	return b.String()
-}
-
-// Sources of the lines each release family writes.
-var (
-	srcSpringProduced = source{"controller.cpp", 3608, "log_applied"}
-	srcSpringReceived = source{"controller.cpp", 3614, "log_applied"}
-	srcSpringSwitch   = source{"controller.cpp", 4507, "maybe_apply_blocks"}
-	srcSpringDouble   = source{"controller.cpp", 4510, "maybe_apply_blocks"}
-	srcSpringNotProd  = source{"producer_plugin.cpp", 2110, "determine_pending_block_mode"}
-	srcSpringVotes    = source{"producer_plugin.cpp", 2140, "determine_pending_block_mode"}
-	srcSpringGen      = source{"block_header_state.cpp", 185, "finish_next"}
-	srcLeapProduced   = source{"producer_plugin.cpp", 2660, "produce_block"}
-	srcLeapReceived   = source{"producer_plugin.cpp", 694, "on_incoming_block"}
-	srcLeapSwitch     = source{"controller.cpp", 2280, "maybe_switch_forks"}
-	srcLeapNotProd    = source{"producer_plugin.cpp", 1935, "start_block"}
-	srcEOSIOProduced  = source{"producer_plugin.cpp", 2204, "produce_block"}
-	srcEOSIOReceived  = source{"producer_plugin.cpp", 378, "on_incoming_block"}
-	srcEOSIOSwitch    = source{"controller.cpp", 1660, "maybe_switch_forks"}
-	srcEOSIONotProd   = source{"producer_plugin.cpp", 1742, "start_block"}
-	srcPause          = source{"producer_plugin.cpp", 1680, "pause"}
-	srcResume         = source{"producer_plugin.cpp", 1690, "resume"}
-	srcLaunch         = source{"producer_plugin.cpp", 1500, "plugin_startup"}
-)
-
-func (nd *Node) format() LogFormat { return nd.net.cfg.LogFormat }
-
-func (nd *Node) write(level string, at time.Time, src source, msg string) {
-	if !nd.alive {
+// write logs m with args at at, if the node is running and its release writes m.
+func (nd *Node) write(m nodeosfmt.Msg, at time.Time, args nodeosfmt.Args) {
+	if !nd.alive || !m.Logged() {
 		return
 	}
-	nd.log.write(formatLine(level, at, src, msg))
+	nd.writeLine(m.AppendLine(nil, at, args))
+}
+
+func (nd *Node) writeLine(line []byte) {
+	if nd.alive {
+		nd.log.write(string(append(line, '\n')))
+	}
 }
 
 // latency is how long after its timestamp a block reaches this node (20-48 ms).
@@ -102,25 +49,10 @@ func (nd *Node) receive(b *block, lib uint32, at time.Time) {
 	if at.Sub(b.Time()) > 5*time.Minute && b.Num%1000 != 0 {
 		return
 	}
-	latency := at.Sub(b.Time()).Milliseconds()
-	elapsed, applying := 90+int(b.Num%40), 700+int(b.Num%300)
-	var src source
-	var msg string
-	switch nd.format() {
-	case Leap5:
-		src = srcLeapReceived
-		msg = fmt.Sprintf("Received block %s... #%d @ %s signed by %s [trxs: 0, lib: %d, confirmed: 0, net: 0, cpu: 100, elapsed: %d, time: %d, latency: %d ms]",
-			shortID(b.ID), b.Num, isoTime(b.Time()), b.Producer, lib, elapsed, applying, latency)
-	case EOSIO2:
-		src = srcEOSIOReceived
-		msg = fmt.Sprintf("Received block %s... #%d @ %s signed by %s [trxs: 0, lib: %d, conf: 0, latency: %d ms]",
-			shortID(b.ID), b.Num, isoTime(b.Time()), b.Producer, lib, latency)
-	default:
-		src = srcSpringReceived
-		msg = fmt.Sprintf("Received block %s... #%d @ %s signed by %s [trxs: 0, lib: %d, net: 0, cpu: 100 us, elapsed: %d us, applying time: %d us, latency: %d ms]",
-			shortID(b.ID), b.Num, isoTime(b.Time()), b.Producer, lib, elapsed, applying, latency)
-	}
-	nd.write("info", at, src, msg)
+	nd.writeLine(nd.release().AppendReceived(nil, at, nodeosfmt.Block{
+		ID: shortID(b.ID), Num: b.Num, Time: b.Time(), Producer: b.Producer, LIB: lib, Savanna: nd.savanna(),
+		CPU: 100, Elapsed: 90 + int64(b.Num%40), Took: 700 + int64(b.Num%300), Latency: at.Sub(b.Time()).Milliseconds(),
+	}))
 }
 
 // logProduced writes the Produced block line of a block this node signed, (k+1)·37.5 ms before
@@ -128,59 +60,29 @@ func (nd *Node) receive(b *block, lib uint32, at time.Time) {
 func (nd *Node) logProduced(b *block, lib uint32) {
 	k := int64(b.Slot % nodeos.ProducerRepetitions)
 	at := b.Time().Add(-time.Duration(k+1) * 37500 * time.Microsecond)
-	elapsed, producing := 80+int(b.Num%50), 462000+int(b.Num%700)
-	var src source
-	var msg string
-	switch nd.format() {
-	case Leap5:
-		src = srcLeapProduced
-		msg = fmt.Sprintf("Produced block %s... #%d @ %s signed by %s [trxs: 0, lib: %d, confirmed: 0, net: 0, cpu: 100, elapsed: %d, time: %d]",
-			shortID(b.ID), b.Num, isoTime(b.Time()), b.Producer, lib, elapsed, producing)
-	case EOSIO2:
-		src = srcEOSIOProduced
-		msg = fmt.Sprintf("Produced block %s... #%d @ %s signed by %s [trxs: 0, lib: %d, confirmed: 0]",
-			shortID(b.ID), b.Num, isoTime(b.Time()), b.Producer, lib)
-	default:
-		confs := ""
-		if nd.net.cfg.Mode == Legacy {
-			confs = ", confirmed: 0"
-		}
-		src = srcSpringProduced
-		msg = fmt.Sprintf("Produced block %s... #%d @ %s signed by %s [trxs: 0, lib: %d%s, net: 0, cpu: 100 us, elapsed: %d us, producing time: %d us]",
-			shortID(b.ID), b.Num, isoTime(b.Time()), b.Producer, lib, confs, elapsed, producing)
-	}
-	nd.write("info", at, src, msg)
+	nd.writeLine(nd.release().AppendProduced(nil, at, nodeosfmt.Block{
+		ID: shortID(b.ID), Num: b.Num, Time: b.Time(), Producer: b.Producer, LIB: lib, Savanna: nd.savanna(),
+		CPU: 100, Elapsed: 80 + int64(b.Num%50), Took: 462000 + int64(b.Num%700),
+	}))
 }
 
-// forkComparison is Spring's log_fork_comparison of a block.
-func (nd *Node) forkComparison(b *block, lib uint32) string {
-	if nd.net.cfg.Mode == Legacy {
-		return fmt.Sprintf("[ irreversible_blocknum: %d, block_num: %d, timestamp: %s, id: %s ]", lib, b.Num, isoTime(b.Time()), b.ID)
-	}
-	qc := b.Time().Add(-2 * nodeos.BlockInterval)
-	return fmt.Sprintf("[ latest_qc_block_timestamp: %s, timestamp: %s, id: %s ]", isoTime(qc), isoTime(b.Time()), b.ID)
+// forkHead describes b as a side of a fork switch; under Savanna its QC is two blocks back.
+func forkHead(b *block, lib uint32) nodeosfmt.ForkHead {
+	return nodeosfmt.ForkHead{ID: b.ID, Num: b.Num, Producer: b.Producer, Time: b.Time(), LIB: lib,
+		QC: b.Time().Add(-2 * nodeos.BlockInterval)}
 }
 
-// logSwitchForks writes the fork switch from the node's head to newHead, and in Spring the
-// double-production warning when both are the same producer's block of the same number.
+// logSwitchForks writes the fork switch from the node's head to newHead, and, where the release
+// logs it, the double-production warning when both are the same producer's block of the same
+// number.
 func (nd *Node) logSwitchForks(from, to *block, lib uint32, at time.Time) {
 	if at.IsZero() {
 		at = to.Time().Add(nd.latency())
 	}
-	switch nd.format() {
-	case Leap5, EOSIO2:
-		src := srcLeapSwitch
-		if nd.format() == EOSIO2 {
-			src = srcEOSIOSwitch
-		}
-		nd.write("info", at, src, fmt.Sprintf("switching forks from %s (block number %d) to %s (block number %d)",
-			from.ID, from.Num, to.ID, to.Num))
-	default:
-		nd.write("info", at, srcSpringSwitch, fmt.Sprintf("switching forks from %s (block number %d %s) %s to %s (block number %d %s) %s",
-			from.ID, from.Num, from.Producer, nd.forkComparison(from, lib), to.ID, to.Num, to.Producer, nd.forkComparison(to, lib)))
-		if from.Num == to.Num && from.Producer == to.Producer {
-			nd.write("warn", at, srcSpringDouble, fmt.Sprintf("%s double produced block %d", to.Producer, to.Num))
-		}
+	v := nd.release()
+	nd.write(v.SwitchForks, at, nodeosfmt.Fork{From: forkHead(from, lib), To: forkHead(to, lib), Savanna: nd.savanna()})
+	if from.Num == to.Num && from.Producer == to.Producer {
+		nd.write(v.DoubleProduced, at, nodeosfmt.DoubleProduced{Producer: to.Producer, Num: to.Num})
 	}
 }
 
@@ -196,15 +98,7 @@ func (nd *Node) logNotProducingPaused(s nodeos.Slot) {
 		return
 	}
 	nd.notProdAt = s
-	at := nd.notProducingAt(s)
-	switch nd.format() {
-	case Leap5:
-		nd.write("error", at, srcLeapNotProd, "Not producing block because production is explicitly paused")
-	case EOSIO2:
-		nd.write("error", at, srcEOSIONotProd, "Not producing block because production is explicitly paused")
-	default:
-		nd.write("warn", at, srcSpringNotProd, "Not producing block because production is explicitly paused, block "+isoTime(s.Time()))
-	}
+	nd.write(nd.release().NotProducingPaused, nd.notProducingAt(s), nodeosfmt.NotProducing{Block: s.Time()})
 }
 
 // logNotProducingVotes writes, once per slot, Spring's implicit vote-timeout pause line.
@@ -213,22 +107,21 @@ func (nd *Node) logNotProducingVotes(s nodeos.Slot, lastVote, conflict time.Time
 		return
 	}
 	nd.notProdAt = s
-	nd.write("error", nd.notProducingAt(s), srcSpringVotes, fmt.Sprintf(
-		"Not producing block because no recent votes received from configured producer, block %s, last producer vote %s, conflict block %s",
-		isoTime(s.Time()), isoTime(lastVote), isoTime(conflict)))
+	nd.write(nd.release().NoRecentVotes, nd.notProducingAt(s),
+		nodeosfmt.NotProducing{Block: s.Time(), LastVote: lastVote, Conflict: conflict})
 }
 
-func (nd *Node) logPaused(at time.Time) { nd.write("info", at, srcPause, "Producer paused.") }
+func (nd *Node) logPaused(at time.Time) { nd.write(nd.release().Paused, at, nil) }
 
-func (nd *Node) logResumed(at time.Time) { nd.write("info", at, srcResume, "Producer resumed.") }
+func (nd *Node) logResumed(at time.Time) { nd.write(nd.release().Resumed, at, nil) }
 
 // logStartup writes the startup line of a producer node.
 func (nd *Node) logStartup(at time.Time) {
 	if nd.cfg.ProducerNode {
-		nd.write("info", at, srcLaunch, fmt.Sprintf("Launching block production for 1 producers at %s.", isoTime(at)))
+		nd.write(nd.release().Launching, at, nodeosfmt.Launching{Producers: 1, At: at})
 	}
 }
 
 func (nd *Node) logGenerationChange(s nodeos.Slot, from, to uint32) {
-	nd.write("info", s.Time().Add(nd.latency()), srcSpringGen, fmt.Sprintf("Finalizer policy generation change: %d -> %d", from, to))
+	nd.write(nd.release().GenerationChange, s.Time().Add(nd.latency()), nodeosfmt.GenerationChange{From: from, To: to})
 }

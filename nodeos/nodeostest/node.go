@@ -80,7 +80,7 @@ func (n *Network) AddNode(cfg NodeConfig) *Node {
 		cfg.LogPath = filepath.Join(n.dir, cfg.Name+".log")
 	}
 	if cfg.Version == "" {
-		cfg.Version = defaultVersion(n.cfg.LogFormat)
+		cfg.Version = n.cfg.LogFormat.version().Release
 	}
 	peers := cfg.Peers
 	if peers == 0 {
