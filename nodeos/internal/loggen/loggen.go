@@ -12,9 +12,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"strconv"
 	"time"
+
+	"github.com/eoskeeper/eoskeeper/nodeos/internal/nodeosfmt"
 )
+
+// release is the nodeos release whose lines the log holds.
+var release = &nodeosfmt.Spring
 
 // Config shapes a generated log. Zero fields take the defaults noted.
 type Config struct {
@@ -94,36 +98,28 @@ func (g *gen) block(slot int64, num uint32) {
 	n := int64(len(g.cfg.Producers))
 	producer := g.cfg.Producers[(slot%(n*12))/12]
 	blockMs := epochMs + slot*500
-	id := g.rng.Uint64()
-	if producer == g.cfg.Ours {
-		// Produced lines are written just before the block time (docs/nodeos.md §2.2).
-		at := blockMs - 37*int64(slot%12+1)
-		g.prefix(at, "info", "nodeos", "controller.cpp:3608", "log_applied")
-		g.blockMsg("Produced", id, num, blockMs, producer)
-		g.line = fmt.Appendf(g.line, ", net: %d, cpu: %d us, elapsed: %d us, producing time: %d us]",
-			g.rng.IntN(90000), g.rng.IntN(40000), g.rng.IntN(70000), 462000+g.rng.IntN(500))
-		g.st.Produced++
-		g.flush()
-	} else {
-		latency := int64(g.rng.IntN(400)) - 100
-		g.prefix(blockMs+latency, "info", "nodeos", "controller.cpp:3614", "log_applied")
-		g.blockMsg("Received", id, num, blockMs, producer)
-		g.line = fmt.Appendf(g.line, ", net: %d, cpu: %d us, elapsed: %d us, applying time: %d us, latency: %d ms]",
-			g.rng.IntN(90000), g.rng.IntN(40000), g.rng.IntN(70000), g.rng.IntN(140000), latency)
-		g.st.Received++
-		g.flush()
+	blk := nodeosfmt.Block{ID: fmt.Sprintf("%016x", g.rng.Uint64()), Num: num, Time: time.UnixMilli(blockMs),
+		Producer: producer, LIB: num - 2, Savanna: true}
+	ours := producer == g.cfg.Ours
+	// Produced lines are written just before the block time (docs/nodeos.md, Produced block).
+	at := blockMs - 37*int64(slot%12+1)
+	if !ours {
+		blk.Latency = int64(g.rng.IntN(400)) - 100
+		at = blockMs + blk.Latency
 	}
+	blk.Trxs = g.rng.IntN(60)
+	blk.Net, blk.CPU, blk.Elapsed = int64(g.rng.IntN(90000)), int64(g.rng.IntN(40000)), int64(g.rng.IntN(70000))
+	if ours {
+		blk.Took = 462000 + int64(g.rng.IntN(500))
+		g.line = release.AppendProduced(g.line[:0], time.UnixMilli(at), blk)
+		g.st.Produced++
+	} else {
+		blk.Took = int64(g.rng.IntN(140000))
+		g.line = release.AppendReceived(g.line[:0], time.UnixMilli(at), blk)
+		g.st.Received++
+	}
+	g.flush()
 	g.chatter(blockMs)
-}
-
-func (g *gen) blockMsg(word string, id uint64, num uint32, blockMs int64, producer string) {
-	g.line = append(g.line, word...)
-	g.line = append(g.line, " block "...)
-	g.line = fmt.Appendf(g.line, "%016x... #%d @ ", id, num)
-	g.line = appendTime(g.line, blockMs)
-	g.line = append(g.line, " signed by "...)
-	g.line = append(g.line, producer...)
-	g.line = fmt.Appendf(g.line, " [trxs: %d, lib: %d", g.rng.IntN(60), num-2)
 }
 
 // chatter writes the lines between blocks: peers connecting and leaving, handshakes, API calls.
@@ -133,21 +129,20 @@ func (g *gen) chatter(blockMs int64) {
 	peer := fmt.Sprintf("peer%d.example.net:9876 - %07x", g.rng.IntN(40), g.rng.Uint32()>>4)
 	switch {
 	case r < 12:
-		g.prefix(at, "info", "net-0", "net_plugin.cpp:3466", "handle_message")
+		g.prefix(at, "info", "net-0", nodeosfmt.Source{File: "net_plugin.cpp", Line: 3466, Method: "handle_message"})
 		g.line = fmt.Appendf(g.line, "[\"%s\"] received handshake gen %d, lib %d, head %d", peer, g.rng.IntN(9000), g.rng.Uint32()>>4, g.rng.Uint32()>>4)
 	case r < 20:
-		g.prefix(at, "info", "net-1", "net_plugin.cpp:1524", "operator()")
+		g.prefix(at, "info", "net-1", nodeosfmt.Source{File: "net_plugin.cpp", Line: 1524, Method: "operator()"})
 		g.line = fmt.Appendf(g.line, "[\"%s\"] Closing connection", peer)
 	case r < 26:
-		g.prefix(at, "info", "net-0", "net_plugin.cpp:2961", "operator()")
+		g.prefix(at, "info", "net-0", nodeosfmt.Source{File: "net_plugin.cpp", Line: 2961, Method: "operator()"})
 		g.line = fmt.Appendf(g.line, "[\"%s\"] connection failed to %s: Connection refused", peer, peer[:20])
 	case r < 30:
-		g.prefix(at, "warn", "http-0", "http_plugin.cpp:321", "operator()")
+		g.prefix(at, "warn", "http-0", nodeosfmt.Source{File: "http_plugin.cpp", Line: 321, Method: "operator()"})
 		g.line = fmt.Appendf(g.line, "/v1/chain/get_info: exceeded max response time %d us", g.rng.IntN(30000))
 	case r < 31:
-		g.prefix(at, "warn", "nodeos", "producer_plugin.cpp:2110", "determine_pending_bl")
-		g.line = append(g.line, "Not producing block because production is explicitly paused, block "...)
-		g.line = appendTime(g.line, blockMs+500)
+		g.line = release.NotProducingPaused.AppendLine(g.line[:0], time.UnixMilli(at),
+			nodeosfmt.NotProducing{Block: time.UnixMilli(blockMs + 500)})
 		g.st.NotProducing++
 	default:
 		return
@@ -156,18 +151,9 @@ func (g *gen) chatter(blockMs int64) {
 	g.flush()
 }
 
-// prefix starts a line with the console appender's prefix (docs/nodeos.md §2.1).
-func (g *gen) prefix(ms int64, level, thread, fileLine, method string) {
-	g.line = appendFixed(g.line[:0], level, 5)
-	g.line = append(g.line, ' ')
-	g.line = appendTime(g.line, ms)
-	g.line = append(g.line, ' ')
-	g.line = appendFixed(g.line, thread, 9)
-	g.line = append(g.line, ' ')
-	g.line = appendFixed(g.line, fileLine, 29)
-	g.line = append(g.line, ' ')
-	g.line = appendFixed(g.line, method, 20)
-	g.line = append(g.line, " ] "...)
+// prefix starts a line with the console appender's prefix (docs/nodeos.md, Line prefix).
+func (g *gen) prefix(ms int64, level, thread string, src nodeosfmt.Source) {
+	g.line = nodeosfmt.AppendPrefix(g.line[:0], level, time.UnixMilli(ms), thread, src)
 }
 
 func (g *gen) flush() {
@@ -177,22 +163,4 @@ func (g *gen) flush() {
 	}
 	g.st.Bytes += int64(len(g.line))
 	g.st.Lines++
-}
-
-func appendFixed(b []byte, s string, n int) []byte {
-	if len(s) > n {
-		s = s[:n]
-	}
-	b = append(b, s...)
-	for i := len(s); i < n; i++ {
-		b = append(b, ' ')
-	}
-	return b
-}
-
-// appendTime appends a Unix millisecond time as fc prints it: 2025-01-01T00:00:00.500.
-func appendTime(b []byte, ms int64) []byte {
-	t := time.UnixMilli(ms).UTC()
-	b = t.AppendFormat(b, "2006-01-02T15:04:05.")
-	return append(b, strconv.Itoa(1000 + int(ms%1000))[1:]...)
 }
