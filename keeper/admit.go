@@ -60,9 +60,10 @@ type Admission struct {
 //   - evidence: our producer missed its most recent Delay turns entirely, and the lock has been
 //     free for the role's Stagger (so B tries before C when both qualify at once);
 //   - hand-off: the free lock's record hands production to this node;
-//   - last producer: this node produced the watermark block and no newer block of ours is on
-//     chain, or it held the lock last and its own nodeos produced our newest block; and the
-//     record hands production to no other node. Resuming here cannot overlap another producer.
+//   - last producer: this node held the lock last and produced the watermark block, with no
+//     newer block of ours on chain, or it held the lock last and its own nodeos produced our
+//     newest block; and the record hands production to no other node. Resuming here cannot
+//     overlap another producer.
 //
 // A node that gave the lock up for a fault of its own is demoted until another node holds the
 // lock: see Evidence.Demoted.
@@ -97,7 +98,10 @@ func Admit(e Evidence) Admission {
 		return Admission{Contend: true, Why: fmt.Sprintf("our producer missed %d turns (role %s waits for %d)", e.MissedTurns, e.Role, e.Delay)}
 	}
 	handedAway := e.Record.Handoff != nil && e.Record.Handoff.To != e.Node
-	if wm := e.Record.Watermark; !handedAway && wm.Node == e.Node && wm.Num > 0 && e.LastOurBlock.Num <= wm.Num {
+	// The watermark is this node's only while no other node has held the lock since: a node
+	// that took over and resumed between turns may not have produced yet, and its nodeos
+	// would produce beside this one.
+	if wm := e.Record.Watermark; !handedAway && wm.Node == e.Node && e.Record.Node == e.Node && wm.Num > 0 && e.LastOurBlock.Num <= wm.Num {
 		return Admission{Contend: true, Why: fmt.Sprintf("this node produced the watermark block %d and none is newer", wm.Num)}
 	}
 	if !handedAway && e.Record.Node == e.Node && e.ProducedNewest && e.LastOurBlock.Num > 0 {

@@ -82,6 +82,10 @@ func TestAdmit(t *testing.T) {
 			e.Record.Handoff, e.Stagger = &Handoff{To: "b", Watermark: Block{Num: 100}}, time.Hour
 		}), true, "hand-off to b"},
 		{"watermark of another node", base(func(e *Evidence) { e.Record.Watermark.Node = "c" }), false, "missed 0"},
+		{"watermark ours but another node held the lock since", base(func(e *Evidence) {
+			e.Node, e.Role, e.Delay = "a", RoleA, 1
+			e.Record.Node = "b"
+		}), false, "missed 0"},
 		{"empty watermark", base(func(e *Evidence) { e.Node, e.Record.Watermark = "a", Block{Node: "a"} }), false, "missed 0"},
 	}
 	for _, tc := range tests {

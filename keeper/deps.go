@@ -76,6 +76,10 @@ type LockRecord struct {
 	Node      string
 	Role      Role
 	Watermark Block
+	// Term identifies the tenure that wrote the record (the Consul session): every
+	// acquisition writes a new one, so a standby can tell that the lock was taken even when
+	// its watch missed the whole tenure.
+	Term string
 	// Handoff names the node a planned switchover hands production to; it stays in the value
 	// after release.
 	Handoff *Handoff

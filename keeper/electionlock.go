@@ -123,7 +123,7 @@ func fromWatermark(w election.Watermark) Block {
 }
 
 func fromRecord(r election.Record) LockRecord {
-	rec := LockRecord{Node: r.Node, Role: Role(r.Role), Watermark: fromWatermark(r.Watermark)}
+	rec := LockRecord{Node: r.Node, Role: Role(r.Role), Watermark: fromWatermark(r.Watermark), Term: r.Session}
 	if r.Handoff != nil {
 		rec.Handoff = &Handoff{To: r.Handoff.To, Watermark: fromWatermark(r.Handoff.Watermark)}
 	}

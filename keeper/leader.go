@@ -47,7 +47,7 @@ func (k *Keeper) onLeader(ctx context.Context) (State, string) {
 	} else if k.obs.pausedKnown {
 		k.alerts.clear(k.now(), alertHolderPaused)
 	}
-	if to := k.lock.SwitchoverTo; to != "" && to != k.cfg.Node {
+	if to := k.lock.SwitchoverTo; to != "" && to != k.cfg.Node && !k.lock.SwitchoverAt.Equal(k.servedSwitchover) {
 		if age := k.now().Sub(k.lock.SwitchoverAt); age < MaxSwitchoverAge {
 			return k.switchover(ctx, to)
 		}
@@ -111,6 +111,7 @@ func (k *Keeper) switchover(ctx context.Context, to string) (State, string) {
 		wm.Node = k.cfg.Node
 	}
 	reason := fmt.Sprintf("planned switchover to %s", to)
+	k.servedSwitchover = k.lock.SwitchoverAt
 	k.release(ctx, reason, &Handoff{To: to, Watermark: wm})
 	return Standby, reason
 }

@@ -17,6 +17,11 @@ type lockWatch struct {
 	// the lock free.
 	lockFreeSince nodeos.Slot
 	lockFreeAt    time.Time
+	// termSeen is the slot at which this node learned of the newest tenure of the lock. Only
+	// turns that start after it count as missed-turn evidence: a holder that resumed between
+	// its turns and died before its next one has missed nothing since it resumed, whatever
+	// the turns before its tenure show.
+	termSeen nodeos.Slot
 }
 
 // lockChanged records a new view of the lock from the watch.
@@ -36,6 +41,9 @@ func (k *Keeper) lockChanged(v LockView) {
 	// atomic in Consul anyway.
 	old, seen := k.lock, k.lockSeen
 	k.lock, k.lockSeen = v, true
+	if v.Err == nil && (!seen || v.Record.Term != old.Record.Term || v.Held && !old.Held) {
+		k.termSeen = max(k.obs.headSlot, nodeos.SlotOf(k.now()))
+	}
 	switch {
 	case v.Held:
 		k.lockFreeSince, k.lockFreeAt = 0, time.Time{}

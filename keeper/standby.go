@@ -51,7 +51,7 @@ func (k *Keeper) evidence() Evidence {
 		Maintenance:     k.lock.Maintenance,
 		LockHeld:        k.lock.Held,
 		Record:          k.lock.Record,
-		MissedTurns:     k.missedTurns(0, k.cfg.delay()),
+		MissedTurns:     k.missedTurns(k.termSeen, k.cfg.delay()),
 		PausedConfirmed: k.obs.pausedKnown && k.obs.paused,
 		LastOurBlock:    k.obs.lastOur,
 		ProducedNewest:  k.obs.lastOur.Num > 0 && k.obs.lastOur.Num <= k.ownThrough,

@@ -21,6 +21,10 @@ type tenure struct {
 	finalizerChecked time.Time
 	// lastAcquireErr is the last acquire error logged, so a persisting one is logged once.
 	lastAcquireErr string
+	// servedSwitchover is the time of the last switchover request this node carried out. A
+	// request is carried out once: if its target does not take over, the lock falls back to
+	// the evidence rule rather than handing off again every round.
+	servedSwitchover time.Time
 
 	// resignReason is why a holder in Fencing is giving the lock up once nodeos is paused;
 	// retryingResign marks its retries, which log only at debug level.

@@ -40,8 +40,9 @@ func (w *World) checkSlot(r slotRecord) {
 	}
 }
 
-// afterStep runs after every step of every agent: never two unpaused nodes whose agents
-// believe they hold the lock, and every takeover backed by its rule.
+// afterStep runs after every step of every agent: never two nodes able to produce (unpaused,
+// running, head advancing) whose agents believe they hold the lock, and every takeover
+// backed by its rule.
 func (w *World) afterStep(p *proc) {
 	st := p.k.Status()
 	a := p.a
@@ -54,7 +55,7 @@ func (w *World) afterStep(p *proc) {
 	}
 	var believers []string
 	for _, o := range w.agents {
-		if o.p == nil || o.node.crashed || o.node.paused {
+		if o.p == nil || !o.node.producing() {
 			continue
 		}
 		if o.p.k.Status().LockHeld {
@@ -129,11 +130,12 @@ func (w *World) checkTakeover(a *Agent, st keeper.Status) {
 }
 
 // recentTurns reports whether any of our producer's last n turns that ended at least the
-// propagation margin before t has a block on the main chain.
-func (w *World) recentTurns(t time.Time, n int) (bool, []nodeos.Slot) {
-	margin := 2*nodeos.BlockInterval + time.Second
-	limit := nodeos.SlotOf(t.Add(-margin))
+// keeper's propagation margin before t has a block on the main chain (the keeper can have
+// judged no later turn).
+func (w *World) recentTurns(t time.Time, n int) (bool, []string) {
+	limit := nodeos.SlotOf(t) - nodeos.Slot(keeper.DefaultConfig().MarginSlots)
 	var turns []nodeos.Slot
+	var desc []string
 	produced := false
 	slots := w.chain.ourSlots
 	for i := len(slots) - 1; i >= 0 && len(turns) <= n; i-- {
@@ -150,7 +152,8 @@ func (w *World) recentTurns(t time.Time, n int) (bool, []nodeos.Slot) {
 		}
 		if s.onMain {
 			produced = true
+			desc = append(desc, fmt.Sprintf("slot at %.1fs by %v", s.slot.Time().Sub(w.start).Seconds(), s.signers))
 		}
 	}
-	return produced, turns
+	return produced, desc
 }

@@ -41,6 +41,7 @@ func (l lockAPI) Acquire(ctx context.Context, rec keeper.LockRecord) (keeper.Ter
 		c.held = s
 		c.w.noteAcquire(p.a)
 		rec.Handoff = nil
+		rec.Term = fmt.Sprintf("session-%d", s.id)
 		c.rec = rec
 		c.changed()
 		return nil

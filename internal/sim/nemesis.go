@@ -2,6 +2,8 @@ package sim
 
 import (
 	"fmt"
+
+	"github.com/eoskeeper/eoskeeper/keeper"
 	"math"
 	"sort"
 	"time"
@@ -58,16 +60,18 @@ type nemesis struct {
 	kinds  []string
 	total  int
 	active int
-	// down marks hosts whose agent is dead or stopped longer than lost_after, and cut marks
-	// hosts whose nodeos is cut off: the two never overlap on one host (see README, fault
-	// hypothesis).
-	down, cut map[string]int
+	// down marks hosts whose agent is dead or stopped longer than lost_after, and silent
+	// marks hosts whose nodeos is alive but produces nothing anyone sees (frozen, stalled or
+	// cut off): the two never overlap on one host. A holder in both states looks dead to the
+	// standbys, cannot pause its nodeos, and its nodeos produces again when it recovers first:
+	// no lock can exclude that (see docs/safety.md, fault hypothesis).
+	down, silent map[string]int
 	// operatorSkew is the operator host's clock error, written into switchover requests.
 	operatorSkew time.Duration
 }
 
 func newNemesis(w *World, o NemesisOptions) *nemesis {
-	n := &nemesis{w: w, opts: o, down: map[string]int{}, cut: map[string]int{}}
+	n := &nemesis{w: w, opts: o, down: map[string]int{}, silent: map[string]int{}}
 	for k := range o.Weights {
 		n.kinds = append(n.kinds, k)
 	}
@@ -106,6 +110,14 @@ func (n *nemesis) plan(from, to time.Time) {
 	})
 }
 
+// unstoppable reports whether silencing nd now would leave a producer nobody can stop: without
+// a fence command, an unpaused nodeos that stops answering its API (frozen, hung) can be
+// paused by nothing, and if it also goes silent to the standbys and comes back later, it
+// produces beside the node that took over on the evidence of its silence. The nemesis never
+// silences an unpaused nodeos unless the agents have a fence command (see docs/safety.md,
+// fault hypothesis).
+func (n *nemesis) unstoppable(nd *Node) bool { return !n.w.opts.FenceCommand && !nd.paused }
+
 func (n *nemesis) pick() string {
 	r := n.w.rng.Intn(n.total)
 	for _, k := range n.kinds {
@@ -137,29 +149,31 @@ func (n *nemesis) inject(kind string, a *Agent, end time.Time) {
 		nd.crash()
 		repair = func() { nd.restart() }
 	case FaultNodeFreeze:
-		if nd.crashed || nd.frozen {
+		if nd.crashed || nd.frozen || n.down[host] > 0 || n.unstoppable(nd) {
 			return
 		}
 		nd.freezeView()
 		nd.frozen = true
-		repair = func() { nd.frozen = false }
+		n.silent[host]++
+		repair = func() { nd.frozen = false; n.silent[host]-- }
 	case FaultNodeHang:
 		nd.hung = true
 		repair = func() { nd.hung = false }
 	case FaultNodeStall:
-		if nd.stalled || nd.frozen {
+		if nd.stalled || nd.frozen || n.down[host] > 0 || n.unstoppable(nd) {
 			return
 		}
 		nd.freezeView()
 		nd.stalled = true
-		repair = func() { nd.stalled = false }
+		n.silent[host]++
+		repair = func() { nd.stalled = false; n.silent[host]-- }
 	case FaultNodePartition:
-		if nd.partitioned || n.down[host] > 0 {
+		if nd.partitioned || n.down[host] > 0 || n.unstoppable(nd) {
 			return
 		}
 		nd.cut()
-		n.cut[host]++
-		repair = func() { nd.heal(); n.cut[host]-- }
+		n.silent[host]++
+		repair = func() { nd.heal(); n.silent[host]-- }
 	case FaultConsulCut:
 		c.cut[host] = true
 		c.deliverView(a, true)
@@ -177,7 +191,7 @@ func (n *nemesis) inject(kind string, a *Agent, end time.Time) {
 		c.watchDelay[host] = w.latency(time.Second, 15*time.Second)
 		repair = func() { c.watchDelay[host] = 0 }
 	case FaultAgentCrash:
-		if a.p == nil || n.cut[host] > 0 {
+		if a.p == nil || n.silent[host] > 0 {
 			return
 		}
 		a.crash()
@@ -191,7 +205,7 @@ func (n *nemesis) inject(kind string, a *Agent, end time.Time) {
 			end = w.sched.now.Add(w.latency(50*time.Millisecond, 3*time.Second))
 			long = false
 		}
-		if long && n.cut[host] > 0 {
+		if long && n.silent[host] > 0 {
 			return
 		}
 		a.stop()
@@ -205,10 +219,29 @@ func (n *nemesis) inject(kind string, a *Agent, end time.Time) {
 			a.cont()
 		}
 	case FaultSwitchover:
-		to := w.agents[w.rng.Intn(len(w.agents))].name
-		c.switchTo, c.switchAt = to, w.sched.now.Add(n.operatorSkew)
+		// eoskeeper switchover: it checks the target's published status, stores the request,
+		// waits for the target to hold the lock, and removes the request when it returns;
+		// now and then it is killed first and the request stays behind.
+		target := w.agents[w.rng.Intn(len(w.agents))]
+		if target.p == nil || c.held == nil || c.rec.Node == target.name {
+			return
+		}
+		if st := target.p.k.Status(); st.State != keeper.Standby || !st.Healthy || !st.Paused {
+			return
+		}
+		at := w.sched.now.Add(n.operatorSkew)
+		c.switchTo, c.switchAt = target.name, at
 		c.changed()
-		w.tracef("operator", "switch", "switchover to %s requested", to)
+		w.tracef("operator", "switch", "switchover to %s requested", target.name)
+		if w.rng.Intn(10) > 0 {
+			end = minTime(end, w.sched.now.Add(2*time.Minute))
+			repair = func() {
+				if c.switchAt.Equal(at) {
+					c.switchTo, c.switchAt = "", time.Time{}
+					c.changed()
+				}
+			}
+		}
 	case FaultClockStep:
 		n.operatorSkew = time.Duration(w.rng.Int63n(int64(30*time.Minute))) - 15*time.Minute
 	case FaultMaintenance:
