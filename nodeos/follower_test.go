@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eoskeeper/eoskeeper/nodeos/internal/nodeosfmt"
 	"github.com/hashicorp/go-hclog"
 )
 
@@ -19,7 +20,7 @@ import (
 func recvLine(n int) string {
 	at := Slot(800000000 + n).Time()
 	return spring.with(fmt.Sprintf("Received block %016x... #%d @ %s signed by eosnationftw [trxs: 1, lib: %d, net: 100, cpu: 200 us, elapsed: 300 us, applying time: 400 us, latency: 5 ms]",
-		n, n, isoMillis(at), max(n-2, 0))) + "\n"
+		n, n, nodeosfmt.Time(at), max(n-2, 0))) + "\n"
 }
 
 func recvLines(from, to int) string {

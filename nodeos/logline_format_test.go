@@ -3,40 +3,13 @@ package nodeos
 import (
 	"fmt"
 	"reflect"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/eoskeeper/eoskeeper/nodeos/internal/nodeosfmt"
 )
 
-// fixed mirrors fc's append_fixed_size: truncate to n, right-pad with spaces.
-func fixed(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s + strings.Repeat(" ", n-len(s))
-}
-
-// consoleLine lays a message out like fc's console_appender (docs/nodeos.md §2.1). An empty
-// level gives the EOSIO 1.x prefix without a level column.
-func consoleLine(level, ts, thread, file string, line int, method, msg string) string {
-	fileLine := file
-	if len(fileLine) > 22 {
-		fileLine = fileLine[:22]
-	}
-	fileLine += ":" + fixed(strconv.Itoa(line), 6)
-	var b strings.Builder
-	if level != "" {
-		b.WriteString(fixed(level, 5) + " ")
-	}
-	b.WriteString(ts + " " + fixed(thread, 9) + " " + fixed(fileLine, 29) + " " + fixed(method, 20) + " ] " + msg)
-	return b.String()
-}
-
-// isoMillis formats t as fc does: UTC, milliseconds, no zone.
-func isoMillis(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000") }
-
-// formatEvent writes ev back as a Spring-style line carrying its key fields, so that a parsed
-// line can be checked to round-trip.
+// formatEvent writes ev back as a Spring-style line carrying its key fields, laid out by
+// nodeosfmt, so that a parsed line can be checked to round-trip.
 func formatEvent(ev Event) string {
 	level := ev.Level.String()
 	if ev.Level == LevelNone {
@@ -54,7 +27,7 @@ func formatEvent(ev Event) string {
 			conf = fmt.Sprintf(", confirmed: %d", ev.Confirmed)
 		}
 		msg = fmt.Sprintf("%s block %s... #%d @ %s signed by %s [trxs: %d, lib: %d%s, latency: %d ms]",
-			word, ev.BlockID, ev.BlockNum, isoMillis(ev.BlockTime), ev.Producer, ev.Trxs, ev.LIB, conf,
+			word, ev.BlockID, ev.BlockNum, nodeosfmt.Time(ev.BlockTime), ev.Producer, ev.Trxs, ev.LIB, conf,
 			ev.Latency.Milliseconds())
 	case EventForkSwitch:
 		head := func(h ForkHead) string {
@@ -87,7 +60,7 @@ func formatEvent(ev Event) string {
 	if ev.Kind == EventDoubleProduced {
 		level = "warn"
 	}
-	return consoleLine(level, isoMillis(ev.LogTime), ev.Thread, ev.File, ev.Line, ev.Method, msg)
+	return nodeosfmt.Line(level, ev.LogTime, ev.Thread, nodeosfmt.Source{File: ev.File, Line: ev.Line, Method: ev.Method}, msg)
 }
 
 func notProducingText(ev Event) string {
@@ -111,7 +84,7 @@ func notProducingText(ev Event) string {
 		s = "of something new"
 	}
 	if !ev.BlockTime.IsZero() {
-		s += ", block " + isoMillis(ev.BlockTime)
+		s += ", block " + nodeosfmt.Time(ev.BlockTime)
 	}
 	return s
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eoskeeper/eoskeeper/nodeos/internal/nodeosfmt"
 )
 
 func mustTime(s string) time.Time {
@@ -60,14 +62,16 @@ var (
 	pauses   = pre{LevelInfo, "2025-01-01T00:00:01.000", "http-0", "producer_plugin.cpp", 1406, "pause"}
 )
 
-// line lays out msg under p's prefix in the console appender layout.
+// with lays out msg under p's prefix in the console appender layout.
 func (p pre) with(msg string) string {
-	return consoleLine(p.level.String(), p.ts, p.thread, p.file, p.line, p.method, msg)
+	return nodeosfmt.Line(p.level.String(), mustTime(p.ts), p.thread, nodeosfmt.Source{File: p.file, Line: p.line, Method: p.method}, msg)
 }
 
 const (
 	idA = "00001388ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785"
 	idB = "000013883e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeae"
+	idC = "000003f62fbbe04c23ddbc7d34b8e0f1873bb9f744c8cfa55cd7c6d3a481ea3f"
+	idD = "000003f65b0461a08a808cd4dac99daa709e34d55c7d0a1b90969b316be42332"
 )
 
 type lineCase struct {
@@ -135,6 +139,32 @@ func lineCases() []lineCase {
 		{"verbatim synthesized explicitly paused",
 			"warn  2025-01-01T00:00:05.500 nodeos    producer_plugin.cpp:2110      determine_pending_bl ] Not producing block because production is explicitly paused, block 2025-01-01T00:00:06.000",
 			notProducing(notProd.event(EventNotProducing), ReasonPaused, "2025-01-01T00:00:06.000")},
+
+		// Whole lines laid out by hand from docs/nodeos.md (Line prefix and the message formats of
+		// Log lines) for the messages no real line was found for; no formatter is involved.
+		{"literal spring produced",
+			"info  2025-01-01T00:00:05.962 nodeos    controller.cpp:3608           log_applied          ] Produced block 9334c773415b2c03... #1013 @ 2025-01-01T00:00:06.000 signed by eosstorebest [trxs: 0, lib: 1011, net: 0, cpu: 100 us, elapsed: 93 us, producing time: 462313 us]",
+			block(pre{LevelInfo, "2025-01-01T00:00:05.962", "nodeos", "controller.cpp", 3608, "log_applied"}.event(EventProduced),
+				"9334c773415b2c03", 1013, "2025-01-01T00:00:06.000", "eosstorebest", 0, 1011, NoConfirmed, 0)},
+		{"literal spring switching forks",
+			"info  2025-01-01T00:00:06.527 nodeos    controller.cpp:4507           maybe_apply_blocks   ] switching forks from " + idC + " (block number 1014 eosstorebest) [ latest_qc_block_timestamp: 2025-01-01T00:00:05.500, timestamp: 2025-01-01T00:00:06.500, id: " + idC + " ] to " + idD + " (block number 1014 eosstorebest) [ latest_qc_block_timestamp: 2025-01-01T00:00:05.500, timestamp: 2025-01-01T00:00:06.500, id: " + idD + " ]",
+			withForks(pre{LevelInfo, "2025-01-01T00:00:06.527", "nodeos", "controller.cpp", 4507, "maybe_apply_blocks"}.event(EventForkSwitch),
+				ForkHead{idC, 1014, "eosstorebest"}, ForkHead{idD, 1014, "eosstorebest"})},
+		{"literal spring double produced",
+			"warn  2025-01-01T00:00:06.527 nodeos    controller.cpp:4510           maybe_apply_blocks   ] eosstorebest double produced block 1014",
+			withProducer(pre{LevelWarn, "2025-01-01T00:00:06.527", "nodeos", "controller.cpp", 4510, "maybe_apply_blocks"}.event(EventDoubleProduced), "eosstorebest", 1014)},
+		{"literal producer paused",
+			"info  2025-01-01T00:00:36.050 nodeos    producer_plugin.cpp:1680      pause                ] Producer paused.",
+			pre{LevelInfo, "2025-01-01T00:00:36.050", "nodeos", "producer_plugin.cpp", 1680, "pause"}.event(EventProducerPaused)},
+		{"literal producer resumed",
+			"info  2024-12-31T23:59:59.550 nodeos    producer_plugin.cpp:1690      resume               ] Producer resumed.",
+			pre{LevelInfo, "2024-12-31T23:59:59.550", "nodeos", "producer_plugin.cpp", 1690, "resume"}.event(EventProducerResumed)},
+		{"literal leap 5 explicitly paused",
+			"error 2025-01-01T00:00:41.550 nodeos    producer_plugin.cpp:1935      start_block          ] Not producing block because production is explicitly paused",
+			notProducing(pre{LevelError, "2025-01-01T00:00:41.550", "nodeos", "producer_plugin.cpp", 1935, "start_block"}.event(EventNotProducing), ReasonPaused, "")},
+		{"literal spring no recent votes",
+			"error 2025-01-01T00:00:23.550 nodeos    producer_plugin.cpp:2140      determine_pending_bl ] Not producing block because no recent votes received from configured producer, block 2025-01-01T00:00:24.000, last producer vote 2025-01-01T00:00:07.000, conflict block 2025-01-01T00:00:07.500",
+			notProducing(pre{LevelError, "2025-01-01T00:00:23.550", "nodeos", "producer_plugin.cpp", 2140, "determine_pending_bl"}.event(EventNotProducing), ReasonNoRecentVotes, "2025-01-01T00:00:24.000")},
 
 		// Produced block, one line per format variant (§2.2).
 		{"produced spring >=1.1 savanna",
