@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
+	"github.com/eoskeeper/eoskeeper/nodeos/internal/nodeosfmt"
 	"github.com/eoskeeper/eoskeeper/nodeos/nodeostest"
 )
 
@@ -28,7 +29,8 @@ func fakeNet(t *testing.T, format nodeostest.LogFormat, nc nodeostest.NodeConfig
 }
 
 func TestClientAgainstFakeNodeos(t *testing.T) {
-	for _, format := range []nodeostest.LogFormat{nodeostest.Spring, nodeostest.Leap5, nodeostest.EOSIO2} {
+	for _, format := range nodeostest.LogFormats() {
+		release := nodeosfmt.Versions[format]
 		t.Run(format.String(), func(t *testing.T) {
 			n, node, c := fakeNet(t, format, nodeostest.NodeConfig{Name: "A", Peers: 4})
 			ctx := context.Background()
@@ -83,7 +85,7 @@ func TestClientAgainstFakeNodeos(t *testing.T) {
 			if blk.BlockNum != head.Num || blk.Producer != head.Producer || blk.Slot() != head.Slot || blk.Previous != head.Previous {
 				t.Errorf("get_block %+v, fake head %+v", blk, head)
 			}
-			if format != nodeostest.EOSIO2 {
+			if release.BlockInfoAPI {
 				bi, err := c.GetBlockInfo(ctx, head.Num)
 				if err != nil {
 					t.Fatal(err)
@@ -114,11 +116,11 @@ func TestClientAgainstFakeNodeos(t *testing.T) {
 			}
 
 			_, err = c.GetFinalizerInfo(ctx)
-			if format == nodeostest.Spring && err != nil {
+			if release.FinalizerInfoAPI && err != nil {
 				t.Errorf("GetFinalizerInfo on Spring: %v", err)
 			}
 			var aerr *nodeos.APIError
-			if format != nodeostest.Spring && (!errors.As(err, &aerr) || aerr.Status != 404) {
+			if !release.FinalizerInfoAPI && (!errors.As(err, &aerr) || aerr.Status != 404) {
 				t.Errorf("GetFinalizerInfo before Spring: %v, want a 404 *APIError", err)
 			}
 

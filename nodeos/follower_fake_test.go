@@ -15,7 +15,7 @@ import (
 // reports every block of the ledger exactly once, in order, as Produced when the node signed
 // it and Received otherwise.
 func TestFollowerOnFakeNode(t *testing.T) {
-	for _, format := range []nodeostest.LogFormat{nodeostest.Spring, nodeostest.Leap5, nodeostest.EOSIO2} {
+	for _, format := range nodeostest.LogFormats() {
 		t.Run(format.String(), func(t *testing.T) {
 			n := nodeostest.NewUnstartedNetwork(nodeostest.Config{Producers: 3, OurIndex: 1, ManualClock: true, LogFormat: format})
 			t.Cleanup(n.Close)

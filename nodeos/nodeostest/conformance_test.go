@@ -9,13 +9,15 @@ import (
 	"time"
 
 	"github.com/eoskeeper/eoskeeper/nodeos"
+	"github.com/eoskeeper/eoskeeper/nodeos/internal/nodeosfmt"
 	"github.com/eoskeeper/eoskeeper/nodeos/nodeostest"
 )
 
 // TestNodeosPackageReadsTheFake checks the fake against package nodeos's own client and log
 // parser: every line the fake writes parses as the event it is, and every reply decodes.
 func TestNodeosPackageReadsTheFake(t *testing.T) {
-	for _, format := range []nodeostest.LogFormat{nodeostest.Spring, nodeostest.Leap5, nodeostest.EOSIO2} {
+	for _, format := range nodeostest.LogFormats() {
+		release := nodeosfmt.Versions[format]
 		t.Run(format.String(), func(t *testing.T) {
 			n := nodeostest.NewUnstartedNetwork(nodeostest.Config{Producers: 2, OurIndex: 1, ManualClock: true, LogFormat: format})
 			t.Cleanup(n.Close)
@@ -53,7 +55,7 @@ func TestNodeosPackageReadsTheFake(t *testing.T) {
 				t.Fatalf("GetProducerSchedule = %+v, %v", sched, err)
 			}
 			ours := n.OurBlocks()[0]
-			if format != nodeostest.EOSIO2 {
+			if release.BlockInfoAPI {
 				bi, err := ca.GetBlockInfo(ctx, ours.Num)
 				if err != nil || bi.ID != a.Head().ID && bi.Producer != ours.Producer {
 					t.Fatalf("GetBlockInfo = %+v, %v", bi, err)
@@ -68,7 +70,7 @@ func TestNodeosPackageReadsTheFake(t *testing.T) {
 			if _, err := ca.SupportedAPIs(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if format == nodeostest.Spring {
+			if release.FinalizerInfoAPI {
 				if _, err := ca.GetFinalizerInfo(ctx); err != nil {
 					t.Fatal(err)
 				}
@@ -112,7 +114,7 @@ func TestNodeosPackageReadsTheFake(t *testing.T) {
 				nodeos.EventForkSwitch: 2, nodeos.EventProducerResumed: 2, nodeos.EventProducerPaused: 1,
 				nodeos.EventNotProducing: 10,
 			}
-			if format == nodeostest.Spring {
+			if release.DoubleProduced.Logged() {
 				want[nodeos.EventDoubleProduced] = 2
 			}
 			for k, v := range want {
