@@ -32,6 +32,9 @@
 // production-pause-vote-timeout-ms does; /v1/producer/resume clears the implicit pause until the
 // limit is hit again.
 //
+// Config.LogFormat selects the nodeos release the nodes imitate, in their log lines and replies;
+// LogFormats lists every release they know.
+//
 // For drills outside go test, NodeConfig.Addr fixes a node's listen address and
 // Network.ControlHandler serves the fault knobs and the referee as a small JSON API.
 //
