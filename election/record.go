@@ -19,15 +19,35 @@ type Watermark struct {
 	Node string `json:"node"`
 }
 
-// Handoff records a planned switchover: the holder paused its producer and
-// names the node that may resume at once.
+// Handoff records that the holder stopped its producer and names the nodes that
+// may resume without waiting for evidence: a planned switchover's target, or
+// the successors of a holder that gave the lock up for a fault of its own.
 type Handoff struct {
-	// To names the target node.
+	// To names the target node (the first successor).
 	To string `json:"to"`
 	// Watermark is the last block produced before the hand-off.
 	Watermark Watermark `json:"watermark"`
 	// At is when the hand-off was recorded. Release sets it when zero.
 	At time.Time `json:"at"`
+	// Successors, when set, lists the nodes that may take over in order, each
+	// from AfterMs milliseconds after it sees the lock free.
+	Successors []Successor `json:"successors,omitempty"`
+	// Reason is why the old holder gave the lock up; empty for a switchover.
+	Reason string `json:"reason,omitempty"`
+	// Head is the old holder's head block number when it released; a
+	// hand-off far behind a successor's head is stale.
+	Head uint32 `json:"head,omitempty"`
+	// StoppedAt is when the old holder's producer was confirmed stopped.
+	StoppedAt time.Time `json:"stopped_at,omitzero"`
+}
+
+// Successor is one node a hand-off names, with its head start delay.
+type Successor struct {
+	// Node names the successor.
+	Node string `json:"node"`
+	// AfterMs is how long, in milliseconds after seeing the lock free, the
+	// successor waits before acquiring.
+	AfterMs int64 `json:"after_ms"`
 }
 
 // Record is the value of the lock key. It stays in the key after release, so

@@ -48,6 +48,11 @@ func (k *Keeper) onCandidate(ctx context.Context) (State, string) {
 	k.alerts.clear(k.now(), alertResumeFailed)
 	k.resumedAt = k.headAfterResume(ctx)
 	if prev.Node != "" && prev.Node != k.cfg.Node {
+		t := &Takeover{From: prev.Node, Path: adm.Path, Why: adm.Why, At: k.now()}
+		if h := prev.Handoff; h != nil {
+			t.Reason = h.Reason
+		}
+		k.lastTakeover = t
 		k.failovers++
 		k.alerts.event(k.now(), alertFailover, notify.Warning,
 			fmt.Sprintf("production moved from %s to %s: %s", prev.Node, k.cfg.Node, adm.Why), k.figures())

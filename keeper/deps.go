@@ -85,10 +85,51 @@ type LockRecord struct {
 	Handoff *Handoff
 }
 
-// Handoff is a planned switchover's record: the target and the watermark at the pause.
+// Handoff is the record a holder leaves in the lock's value when it gives the lock up with
+// its producer stopped: a planned switchover names its target (To); a holder resigning for a
+// fault of its own names an ordered list of Successors. The named nodes may resume without
+// waiting for the missed-turn evidence.
 type Handoff struct {
+	// To is the target of a switchover, and the first successor of a resignation.
 	To        string
 	Watermark Block
+	// Successors lists the nodes that may take over, in order, each from After past the
+	// moment it sees the lock free; empty for a switchover (To alone, at once).
+	Successors []Successor
+	// Reason is why the old holder gave the lock up; empty for a switchover.
+	Reason string
+	// Head is the old holder's head block when it released: a successor whose own head is
+	// more than MaxHandoffAge of chain time past it ignores the record.
+	Head uint32
+	// StoppedAt is when the old holder's nodeos was confirmed stopped (its clock).
+	StoppedAt time.Time
+}
+
+// Successor is one node a hand-off names and its head start.
+type Successor struct {
+	Node  string
+	After time.Duration
+}
+
+// position returns where node stands in the hand-off: its index and delay, or ok false
+// when the record does not name it.
+func (h *Handoff) position(node string) (i int, after time.Duration, ok bool) {
+	if len(h.Successors) == 0 {
+		return 0, 0, h.To == node
+	}
+	for i, s := range h.Successors {
+		if s.Node == node {
+			return i, s.After, true
+		}
+	}
+	return 0, 0, false
+}
+
+// Peers reads the statuses the other agents of our producer last published, so a resigning
+// holder can name its successors. KVPeers reads them from Consul.
+type Peers interface {
+	// Statuses returns the latest published status of every agent (this one's included).
+	Statuses(ctx context.Context) ([]Status, error)
 }
 
 // LockView is what Watch delivers.
@@ -153,6 +194,9 @@ type Deps struct {
 	Sinks  []StatusSink
 	// Finalizer, when set, activates this node's finalizer key on takeover (Savanna chains).
 	Finalizer Finalizer
+	// Peers, when set, lets a holder that resigns with its nodeos confirmed stopped hand
+	// production to the best standbys at once; without it the standbys wait for evidence.
+	Peers Peers
 	// RunCommand runs an operator command: the fence command and the on_promote/on_demote
 	// hooks. Nil uses RunCommand (os/exec, no shell).
 	RunCommand func(ctx context.Context, argv []string) error

@@ -111,7 +111,11 @@ func (t electionTerm) Release(ctx context.Context, h *Handoff) error {
 	if h == nil {
 		return t.t.Release(ctx, nil)
 	}
-	return t.t.Release(ctx, &election.Handoff{To: h.To, Watermark: toWatermark(h.Watermark)})
+	eh := &election.Handoff{To: h.To, Watermark: toWatermark(h.Watermark), Reason: h.Reason, Head: h.Head, StoppedAt: h.StoppedAt}
+	for _, s := range h.Successors {
+		eh.Successors = append(eh.Successors, election.Successor{Node: s.Node, AfterMs: s.After.Milliseconds()})
+	}
+	return t.t.Release(ctx, eh)
 }
 
 func toWatermark(b Block) election.Watermark {
@@ -124,8 +128,11 @@ func fromWatermark(w election.Watermark) Block {
 
 func fromRecord(r election.Record) LockRecord {
 	rec := LockRecord{Node: r.Node, Role: Role(r.Role), Watermark: fromWatermark(r.Watermark), Term: r.Session}
-	if r.Handoff != nil {
-		rec.Handoff = &Handoff{To: r.Handoff.To, Watermark: fromWatermark(r.Handoff.Watermark)}
+	if h := r.Handoff; h != nil {
+		rec.Handoff = &Handoff{To: h.To, Watermark: fromWatermark(h.Watermark), Reason: h.Reason, Head: h.Head, StoppedAt: h.StoppedAt}
+		for _, s := range h.Successors {
+			rec.Handoff.Successors = append(rec.Handoff.Successors, Successor{Node: s.Node, After: time.Duration(s.AfterMs) * time.Millisecond})
+		}
 	}
 	return rec
 }

@@ -26,9 +26,11 @@ func (k *Keeper) onFencing(ctx context.Context) (State, string) {
 	return k.resign(ctx, k.resignReason, nil)
 }
 
-// resign pauses nodeos, confirms it, and releases the lock (recording the hand-off h when it is
-// not nil). The lock is released only when nodeos is confirmed paused, refuses connections (no
-// process listens on its API: it is down), or the fence command ran. Otherwise this node keeps
+// resign pauses nodeos, confirms it, and releases the lock, recording the hand-off h (a
+// switchover's), or else a hand-off to the best standbys (see successors): with its nodeos
+// confirmed unable to produce, the holder vouches for its stop so they need not wait for the
+// missed-turn evidence. The lock is released only when nodeos is confirmed paused, refuses
+// connections (no process listens on its API: it is down), or the fence command ran. Otherwise this node keeps
 // the lock in Fencing and tries again every tick: a nodeos that is stopped or hung, not dead,
 // carries on unpaused when it wakes, and releasing would let a standby resume beside it.
 func (k *Keeper) resign(ctx context.Context, reason string, h *Handoff) (State, string) {
@@ -49,6 +51,13 @@ func (k *Keeper) resign(ctx context.Context, reason string, h *Handoff) (State, 
 		return Fencing, "keeping the lock until nodeos is confirmed paused: " + reason
 	}
 	k.alerts.clear(k.now(), alertFenceFailed)
+	if h == nil {
+		// Our nodeos cannot produce: vouch for it and name the standbys that may take over
+		// at once.
+		if h = k.resignHandoff(ctx, reason, k.now()); h != nil {
+			k.log.Info("handing production on", "successors", h.Successors, "watermark", h.Watermark.Num)
+		}
+	}
 	k.release(ctx, reason, h)
 	return Standby, reason
 }

@@ -34,6 +34,7 @@ func (k *Keeper) publish(now time.Time) {
 		Producing: k.producing(), Healthy: k.healthy, HealthProblems: k.problems,
 		LockHeld: k.term != nil, LockHolder: k.lockHolder(), Watermark: k.lock.Record.Watermark,
 		Maintenance: k.lock.Maintenance, Failovers: k.failovers, Firing: k.alerts.keys(),
+		Demoted: k.demotedAt != 0, LastTakeover: k.lastTakeover,
 	}
 	s.DistinctProducers, _ = o.distinctProducers(k.cfg.windowBlocks())
 	if k.deps.Finalizer != nil {

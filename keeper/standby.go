@@ -54,6 +54,7 @@ func (k *Keeper) evidence() Evidence {
 		MissedTurns:     k.missedTurns(k.termSeen, k.cfg.delay()),
 		PausedConfirmed: k.obs.pausedKnown && k.obs.paused,
 		LastOurBlock:    k.obs.lastOur,
+		Head:            k.obs.head,
 		ProducedNewest:  k.obs.lastOur.Num > 0 && k.obs.lastOur.Num <= k.ownThrough,
 		Stagger:         k.cfg.stagger(),
 	}

@@ -57,6 +57,11 @@ type Status struct {
 	Watermark   Block  `json:"watermark"`
 	Maintenance bool   `json:"maintenance"`
 	Failovers   uint64 `json:"failovers"`
+	// Demoted reports that this node gave the lock up for a fault of its own and may not
+	// take it straight back; resigning holders never name a demoted node a successor.
+	Demoted bool `json:"demoted"`
+	// LastTakeover is this node's newest acquisition of the lock from another node.
+	LastTakeover *Takeover `json:"last_takeover,omitempty"`
 
 	// FinalizerKey is this node's BLS finalizer key when one is configured; agents compare
 	// the keys they publish, since no two nodes may hold the same one.
@@ -64,6 +69,17 @@ type Status struct {
 
 	// Alerts currently firing, by key.
 	Firing []string `json:"firing,omitempty"`
+}
+
+// Takeover describes one acquisition of the lock from another node: the path the admission
+// took (PathEvidence, PathHandoff, PathSwitchover, PathLastProducer), the rule's words, and
+// for a hand-off the reason the old holder gave.
+type Takeover struct {
+	From   string    `json:"from"`
+	Path   string    `json:"path"`
+	Why    string    `json:"why"`
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
 }
 
 // Block identifies one block of our producer: its number, its slot, and the node that produced

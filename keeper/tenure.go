@@ -36,6 +36,8 @@ type tenure struct {
 	// demotedAt is the head slot at which this node gave the lock up for a fault of its own,
 	// 0 when it is not demoted (see Evidence.Demoted).
 	demotedAt nodeos.Slot
+	// lastTakeover is this node's newest acquisition of the lock from another node.
+	lastTakeover *Takeover
 }
 
 // ownBlocks is what this node knows of the blocks its own nodeos produced.

@@ -26,6 +26,8 @@ type Agent struct {
 	drift float64
 	// lastState is the keeper state seen after the previous step, to spot transitions.
 	lastState keeper.State
+	// nextPublish is when the agent next writes its status to Consul.
+	nextPublish time.Time
 }
 
 // local converts a world instant to this agent's clock.
@@ -73,6 +75,7 @@ func (a *Agent) start() {
 	deps := keeper.Deps{
 		Node:       nodeAPI{n: a.node, p: p},
 		Lock:       lockAPI{c: w.consul, p: p},
+		Peers:      peersAPI{c: w.consul, p: p},
 		Clock:      procClock{p},
 		RunCommand: p.runCommand,
 	}

@@ -46,6 +46,7 @@ func (w *World) checkSlot(r slotRecord) {
 func (w *World) afterStep(p *proc) {
 	st := p.k.Status()
 	a := p.a
+	w.consul.publish(a, st)
 	if st.State != a.lastState {
 		w.tracef(a.name, "state", "%s -> %s: %s", a.lastState, st.State, st.StateReason)
 		if st.State == keeper.Leader {
@@ -103,15 +104,26 @@ func (w *World) checkTakeover(a *Agent, st keeper.Status) {
 		return
 	}
 	why := st.StateReason
-	path := "evidence"
+	path := keeper.PathEvidence
 	switch {
 	case strings.HasPrefix(why, "hand-off to "):
-		path = "handoff"
-		if h := prev.prev.Handoff; h == nil || h.To != a.name {
+		path = keeper.PathSwitchover
+		h := prev.prev.Handoff
+		if h != nil && len(h.Successors) > 0 {
+			path = keeper.PathHandoff
+		}
+		named := h != nil && h.To == a.name
+		for _, s := range handoffSuccessors(h) {
+			named = named || s == a.name
+		}
+		if !named {
 			w.violate("takeover-unbacked", "%s took over by hand-off, but the record named none (%q)", a.name, why)
 		}
+		if old := w.agentNamed(prev.prev.Node); old != nil && old.node.producing() {
+			w.violate("takeover-unbacked", "%s took over by hand-off while the old holder %s's nodeos can produce", a.name, old.name)
+		}
 	case strings.Contains(why, "produced the watermark block") || strings.Contains(why, "held the lock last"):
-		path = "last-producer"
+		path = keeper.PathLastProducer
 		if prev.prev.Watermark.Node != a.name && prev.prev.Node != a.name {
 			w.violate("takeover-unbacked", "%s re-acquired as last producer, but the record names %s (%q)", a.name, prev.prev.Node, why)
 		}
@@ -156,4 +168,24 @@ func (w *World) recentTurns(t time.Time, n int) (bool, []string) {
 		}
 	}
 	return produced, desc
+}
+
+func handoffSuccessors(h *keeper.Handoff) []string {
+	if h == nil {
+		return nil
+	}
+	out := make([]string, len(h.Successors))
+	for i, s := range h.Successors {
+		out[i] = s.Node
+	}
+	return out
+}
+
+func (w *World) agentNamed(name string) *Agent {
+	for _, a := range w.agents {
+		if a.name == name {
+			return a
+		}
+	}
+	return nil
 }

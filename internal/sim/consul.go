@@ -38,6 +38,8 @@ type Consul struct {
 	lostReplies map[string]int
 	// watchDelay delays, per agent, the lock views its watch delivers.
 	watchDelay map[string]time.Duration
+	// published holds each agent's last published status (<key_prefix>/<producer>/nodes/).
+	published map[string]keeper.Status
 }
 
 // session is one Consul session.
@@ -50,7 +52,8 @@ type session struct {
 }
 
 func newConsul(w *World) *Consul {
-	return &Consul{w: w, sessions: map[int]*session{}, cut: map[string]bool{}, lostReplies: map[string]int{}, watchDelay: map[string]time.Duration{}}
+	return &Consul{w: w, sessions: map[int]*session{}, cut: map[string]bool{}, lostReplies: map[string]int{},
+		watchDelay: map[string]time.Duration{}, published: map[string]keeper.Status{}}
 }
 
 // errNoLeader and errUnreachable are the failures of a request.

@@ -65,6 +65,39 @@ func (l lockAPI) Acquire(ctx context.Context, rec keeper.LockRecord) (keeper.Ter
 	return t, nil
 }
 
+// peersAPI reads the published statuses as one agent process; it implements keeper.Peers.
+type peersAPI struct {
+	c *Consul
+	p *proc
+}
+
+var _ keeper.Peers = peersAPI{}
+
+func (r peersAPI) Statuses(ctx context.Context) ([]keeper.Status, error) {
+	var out []keeper.Status
+	err := r.c.request(r.p, ctx, 1, func() error {
+		for _, a := range r.c.w.agents {
+			if s, ok := r.c.published[a.name]; ok {
+				out = append(out, s)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// publish writes an agent's status every statusEvery, as the agent's publisher does.
+func (c *Consul) publish(a *Agent, st keeper.Status) {
+	if c.cut[a.name] || c.leaderless || c.w.sched.now.Before(a.nextPublish) {
+		return
+	}
+	c.published[a.name] = st
+	a.nextPublish = c.w.sched.now.Add(statusEvery)
+}
+
+// statusEvery is the agents' status publication interval.
+const statusEvery = 5 * time.Second
+
 // Watch is not used: the simulation delivers the views itself (see Consul.changed).
 func (l lockAPI) Watch(ctx context.Context) <-chan keeper.LockView { return nil }
 

@@ -1,0 +1,150 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/eoskeeper/eoskeeper/nodeos"
+)
+
+// TestAdmitHandoff is the hand-off rule as a table: who a resignation's record admits, when.
+func TestAdmitHandoff(t *testing.T) {
+	resign := func(mod func(*Evidence)) Evidence {
+		e := Evidence{
+			Node: "c", Role: RoleC, Delay: 6, Healthy: true, PausedConfirmed: true, Head: 510,
+			Record: LockRecord{Node: "a", Watermark: Block{Num: 500, Node: "a"}, Handoff: &Handoff{
+				To: "b", Watermark: Block{Num: 500, Node: "a"}, Reason: "nodeos unhealthy", Head: 505,
+				Successors: []Successor{{Node: "b"}, {Node: "c", After: HandoffStagger}},
+			}},
+			LastOurBlock: Block{Num: 500},
+		}
+		mod(&e)
+		return e
+	}
+	tests := []struct {
+		name    string
+		ev      Evidence
+		contend bool
+		path    string
+		why     string
+	}{
+		{"first successor at once", resign(func(e *Evidence) { e.Node, e.Role, e.Delay = "b", RoleB, 2 }), true, PathHandoff, "hand-off to b at block 500 (a resigned: nodeos unhealthy)"},
+		{"second successor waits its head start", resign(func(e *Evidence) { e.FreeFor = time.Second }), false, "", "successor 2"},
+		{"second successor after its head start", resign(func(e *Evidence) { e.FreeFor = HandoffStagger }), true, PathHandoff, "hand-off to c"},
+		{"a node not named keeps the evidence rule", resign(func(e *Evidence) {
+			e.Node, e.FreeFor, e.MissedTurns = "d", time.Hour, 1
+		}), false, "", "missed 1 of the 6"},
+		{"a newer block of ours than the watermark", resign(func(e *Evidence) { e.FreeFor, e.LastOurBlock.Num = time.Hour, 501 }), false, "", "missed 0 of the 6"},
+		{"the watermark block not reached yet", resign(func(e *Evidence) { e.FreeFor, e.Head = time.Hour, 499 }), false, "", "waits for our block 500"},
+		{"a stale hand-off is ignored", resign(func(e *Evidence) {
+			e.FreeFor, e.Head = time.Hour, 505+uint32(MaxHandoffAge/(500*time.Millisecond))+1
+		}), false, "", "missed 0 of the 6"},
+		{"a stale hand-off leaves the evidence rule", resign(func(e *Evidence) {
+			e.FreeFor, e.Head, e.MissedTurns = time.Hour, 2000, 6
+		}), true, PathEvidence, "missed 6 turns"},
+		{"a held lock refuses the successor", resign(func(e *Evidence) { e.Node, e.LockHeld = "b", true }), false, "", "lock held"},
+		{"an unpaused successor is refused", resign(func(e *Evidence) { e.Node, e.PausedConfirmed = "b", false }), false, "", "not confirmed paused"},
+		{"the resigning node is demoted", resign(func(e *Evidence) {
+			e.Node, e.Demoted, e.MaxDelay = "a", true, 6
+		}), false, "", "gave up the lock"},
+		{"a switchover names one target", resign(func(e *Evidence) {
+			e.Node, e.Record.Handoff = "c", &Handoff{To: "c", Watermark: Block{Num: 500}}
+		}), true, PathSwitchover, "hand-off to c at block 500"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Admit(tc.ev)
+			if got.Contend != tc.contend || got.Path != tc.path || !strings.Contains(got.Why, tc.why) {
+				t.Errorf("Admit = %+v, want contend %t, path %q, why containing %q", got, tc.contend, tc.path, tc.why)
+			}
+		})
+	}
+}
+
+// fakePeers serves fixed statuses.
+type fakePeers struct {
+	statuses []Status
+	err      error
+}
+
+func (f fakePeers) Statuses(context.Context) ([]Status, error) { return f.statuses, f.err }
+
+// TestSuccessors checks who a resigning holder names, and in which order.
+func TestSuccessors(t *testing.T) {
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	standby := func(node string, role Role, mod ...func(*Status)) Status {
+		s := Status{Node: node, Role: role, Producer: "eosstorebest", Time: now.Add(-2 * time.Second), State: Standby,
+			Healthy: true, Paused: true, PausedKnown: true, Head: 600}
+		for _, m := range mod {
+			m(&s)
+		}
+		return s
+	}
+	tests := []struct {
+		name  string
+		peers Peers
+		want  []Successor
+	}{
+		{"priority order with head starts", fakePeers{statuses: []Status{
+			standby("c", RoleC), standby("a", RoleA), standby("b", RoleB), standby("a-self", RoleA),
+		}}, []Successor{{Node: "a"}, {Node: "b", After: HandoffStagger}, {Node: "c", After: 2 * HandoffStagger}}},
+		{"stale, unhealthy, unpaused, demoted, behind and maintenance are skipped", fakePeers{statuses: []Status{
+			standby("b1", RoleB, func(s *Status) { s.Time = now.Add(-PeerFreshness - time.Second) }),
+			standby("b2", RoleB, func(s *Status) { s.Healthy = false }),
+			standby("b3", RoleB, func(s *Status) { s.Paused = false }),
+			standby("b4", RoleB, func(s *Status) { s.Demoted = true }),
+			standby("b5", RoleB, func(s *Status) { s.Head = 400 }),
+			standby("b6", RoleB, func(s *Status) { s.State = Maintenance }),
+			standby("b7", RoleB, func(s *Status) { s.Producer = "other" }),
+			standby("c", RoleC),
+		}}, []Successor{{Node: "c"}}},
+		{"an unreadable Consul hands nothing on", fakePeers{err: errors.New("connection refused")}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Producer, cfg.Node, cfg.Role = "eosstorebest", "a-self", RoleA
+			k, err := New(cfg, Deps{Node: nopNode{}, Lock: nopLock{}, Peers: tc.peers, Clock: fixedClock{now}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := k.successors(context.Background(), Block{Num: 500})
+			if len(got) != len(tc.want) {
+				t.Fatalf("successors = %+v, want %+v", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("successors = %+v, want %+v", got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time                         { return c.t }
+func (c fixedClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// nopNode and nopLock satisfy New for tests that call one keeper method directly.
+type nopNode struct{}
+
+func (nopNode) Info(context.Context) (ChainInfo, error) { return ChainInfo{}, errors.New("nop") }
+func (nopNode) Block(context.Context, uint32) (BlockHeader, error) {
+	return BlockHeader{}, errors.New("nop")
+}
+func (nopNode) Schedule(context.Context) (nodeos.Schedule, error) {
+	return nodeos.Schedule{}, errors.New("nop")
+}
+func (nopNode) Paused(context.Context) (bool, error) { return true, nil }
+func (nopNode) Pause(context.Context) error          { return nil }
+func (nopNode) Resume(context.Context) error         { return nil }
+func (nopNode) Peers(context.Context) (int, error)   { return 0, nil }
+
+type nopLock struct{}
+
+func (nopLock) Acquire(context.Context, LockRecord) (Term, error) { return nil, ErrLockHeld }
+func (nopLock) Watch(context.Context) <-chan LockView             { return nil }
