@@ -135,10 +135,14 @@ func (l *Lock) SetMaintenance(on bool) {
 // RequestSwitchover asks the holder to hand production to node to, as "eoskeeper switchover"
 // does; the request is stamped with the current time. A Release with a hand-off record
 // clears it.
-func (l *Lock) RequestSwitchover(to string) {
+func (l *Lock) RequestSwitchover(to string) { l.RequestSwitchoverAt(to, time.Now()) }
+
+// RequestSwitchoverAt is RequestSwitchover with the request stamped at, e.g. to model a
+// request older than keeper.MaxSwitchoverAge left behind by a killed command.
+func (l *Lock) RequestSwitchoverAt(to string, at time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.switchTo, l.switchAt = to, time.Now()
+	l.switchTo, l.switchAt = to, at
 	l.notifyLocked()
 }
 

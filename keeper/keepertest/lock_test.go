@@ -58,6 +58,11 @@ func TestLockWatchDeliversChanges(t *testing.T) {
 	if v.Record.Watermark.Num != 42 || !v.Maintenance || v.SwitchoverTo != "b" || v.SwitchoverAt.IsZero() {
 		t.Fatalf("latest view = %+v, want watermark 42, maintenance and a switchover to b", v)
 	}
+	at := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	lock.RequestSwitchoverAt("c", at)
+	if v := next(t, views); v.SwitchoverTo != "c" || !v.SwitchoverAt.Equal(at) {
+		t.Fatalf("view after RequestSwitchoverAt = %+v, want a switchover to c at %s", v, at)
+	}
 	cancel()
 	deadline := time.After(5 * time.Second)
 	for {
