@@ -29,6 +29,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Int64("seed", 0, "replay this one seed (overrides -seeds and -from)")
 	trace := fs.Bool("trace", false, "print the event trace (with -seed)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "seeds run in parallel")
+	handoff := fs.Bool("handoff", true, "let resigning holders hand production on (false: evidence only, for comparison)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -44,6 +45,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opts := sim.DefaultOptions()
+	opts.NoHandoff = !*handoff
 	if *seed != 0 {
 		if *trace {
 			opts.Trace = stdout

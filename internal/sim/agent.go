@@ -79,6 +79,9 @@ func (a *Agent) start() {
 		Clock:      procClock{p},
 		RunCommand: p.runCommand,
 	}
+	if w.opts.NoHandoff {
+		deps.Peers = nil
+	}
 	k, err := keeper.New(cfg, deps)
 	if err != nil {
 		panic("sim: keeper.New: " + err.Error()) // the simulation's own configuration is wrong

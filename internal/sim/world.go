@@ -26,6 +26,9 @@ type Options struct {
 	FenceCommand bool
 	// NodeRestart is how long systemd takes to restart a killed nodeos.
 	NodeRestart time.Duration
+	// NoHandoff runs the agents without the standbys' statuses, so a resigning holder hands
+	// nothing on and every takeover waits for the evidence (for comparison).
+	NoHandoff bool
 	// Trace, when set, receives the run's readable event trace.
 	Trace io.Writer
 	// quietKeeper leaves the keepers' own log lines out of the trace.
@@ -146,14 +149,7 @@ func newWorld(seed int64, opts Options) *World {
 }
 
 func (w *World) run() {
-	// A round of history before the agents start: the others produce, our producer misses.
-	first := nodeos.SlotOf(w.start) - nodeos.Slot(w.chain.sched.RoundBlocks())
-	for s := first; s < nodeos.SlotOf(w.start); s++ {
-		if w.chain.sched.ProducerAt(s) != ourProducer {
-			w.chain.appendMain(block{slot: s, producer: w.chain.sched.ProducerAt(s)})
-		}
-	}
-	w.sched.at(w.start, func() { w.slot(nodeos.SlotOf(w.start)) })
+	w.startChain()
 	for _, a := range w.agents {
 		w.sched.after(w.latency(0, time.Second), a.start)
 	}
@@ -166,6 +162,18 @@ func (w *World) run() {
 	for _, a := range w.agents {
 		a.crash() // end every process goroutine
 	}
+}
+
+// startChain lays down a round of history before the agents start (the others produce, our
+// producer misses) and schedules the first slot.
+func (w *World) startChain() {
+	first := nodeos.SlotOf(w.start) - nodeos.Slot(w.chain.sched.RoundBlocks())
+	for s := first; s < nodeos.SlotOf(w.start); s++ {
+		if w.chain.sched.ProducerAt(s) != ourProducer {
+			w.chain.appendMain(block{slot: s, producer: w.chain.sched.ProducerAt(s)})
+		}
+	}
+	w.sched.at(w.start, func() { w.slot(nodeos.SlotOf(w.start)) })
 }
 
 // slot produces one block slot and schedules the next.
