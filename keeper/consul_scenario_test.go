@@ -1,4 +1,4 @@
-package keeper
+package keeper_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/eoskeeper/eoskeeper/election"
 	"github.com/eoskeeper/eoskeeper/internal/consultest"
+	"github.com/eoskeeper/eoskeeper/keeper"
 	"github.com/eoskeeper/eoskeeper/nodeos/nodeostest"
 )
 
@@ -45,7 +46,7 @@ type consulCluster struct {
 	consul    *consultest.Server
 	elections map[string]*election.Election
 	proxies   map[string]*consultest.Proxy
-	mod       []func(*Config)
+	mod       []func(*keeper.Config)
 	// lockTimings, when set, adjusts every election's configuration.
 	lockTimings func(*election.Config)
 }
@@ -68,7 +69,7 @@ func newConsulCluster(t *testing.T, blockInterval time.Duration, proxied ...stri
 	}
 	if blockInterval != testBlockInterval {
 		// Thresholds keep their length in blocks; the tick and the health window follow the chain.
-		cc.mod = append(cc.mod, func(cfg *Config) {
+		cc.mod = append(cc.mod, func(cfg *keeper.Config) {
 			*cfg = cfg.WithBlockInterval(blockInterval)
 			cfg.PollInterval = 2 * blockInterval
 			cfg.ProducersWindow = time.Duration(net.Schedule().RoundBlocks()) * blockInterval
@@ -78,9 +79,9 @@ func newConsulCluster(t *testing.T, blockInterval time.Duration, proxied ...stri
 }
 
 // startConsulAgent starts the keeper for node name with its own election and Consul client.
-func (cc *consulCluster) startConsulAgent(name string, role Role, mod ...func(*Config)) *agent {
+func (cc *consulCluster) startConsulAgent(name string, role keeper.Role, mod ...func(*keeper.Config)) *agent {
 	cc.t.Helper()
-	var lock Lock
+	var lock keeper.Lock
 	if role.Producer() {
 		addr := cc.consul.HTTPAddr
 		if p, ok := cc.proxies[name]; ok {
@@ -96,13 +97,13 @@ func (cc *consulCluster) startConsulAgent(name string, role Role, mod ...func(*C
 			cc.t.Fatalf("election.New(%s): %v", name, err)
 		}
 		cc.elections[name] = e
-		lock = ElectionLock(e)
+		lock = keeper.ElectionLock(e)
 	}
 	return cc.startAgentWithLock(name, role, lock, append(slices.Clone(cc.mod), mod...)...)
 }
 
 // startAgentWithLock is startAgent with a Lock for this agent alone.
-func (c *cluster) startAgentWithLock(name string, role Role, lock Lock, mod ...func(*Config)) *agent {
+func (c *cluster) startAgentWithLock(name string, role keeper.Role, lock keeper.Lock, mod ...func(*keeper.Config)) *agent {
 	c.t.Helper()
 	shared := c.lock
 	c.lock = lock
@@ -118,20 +119,20 @@ func steadyConsulCluster(t *testing.T, blockInterval time.Duration, proxied []st
 	for _, m := range mod {
 		m(cc)
 	}
-	cc.addNode("a", RoleA)
-	cc.addNode("b", RoleB)
-	cc.addNode("c", RoleC)
-	cc.addNode("f", RoleF)
+	cc.addNode("a", keeper.RoleA)
+	cc.addNode("b", keeper.RoleB)
+	cc.addNode("c", keeper.RoleC)
+	cc.addNode("f", keeper.RoleF)
 	cc.net.Start()
-	cc.startConsulAgent("a", RoleA)
-	cc.waitUntil("A leading", 6, func() bool { return cc.agents["a"].k.Status().State == Leader })
-	cc.startConsulAgent("b", RoleB)
-	cc.startConsulAgent("c", RoleC)
-	cc.startConsulAgent("f", RoleF)
+	cc.startConsulAgent("a", keeper.RoleA)
+	cc.waitUntil("A leading", 6, func() bool { return cc.agents["a"].k.Status().State == keeper.Leader })
+	cc.startConsulAgent("b", keeper.RoleB)
+	cc.startConsulAgent("c", keeper.RoleC)
+	cc.startConsulAgent("f", keeper.RoleF)
 	cc.waitUntil("standbys settled and healthy", 6, func() bool {
 		b, c := cc.agents["b"].k.Status(), cc.agents["c"].k.Status()
-		return b.State == Standby && b.Healthy && c.State == Standby && c.Healthy &&
-			cc.agents["f"].k.Status().State == Watching
+		return b.State == keeper.Standby && b.Healthy && c.State == keeper.Standby && c.Healthy &&
+			cc.agents["f"].k.Status().State == keeper.Watching
 	})
 	return cc
 }
@@ -201,7 +202,7 @@ func TestConsulScenarioSteadyStateAndPrimaryCrash(t *testing.T) {
 		if !cnode.Paused() {
 			t.Fatalf("C's nodeos resumed during the failover\n%s", cc.describe())
 		}
-		return cc.agents["b"].k.Status().State == Leader
+		return cc.agents["b"].k.Status().State == keeper.Leader
 	})
 	took := time.Since(start)
 	cc.turns(4)
@@ -212,16 +213,16 @@ func TestConsulScenarioSteadyStateAndPrimaryCrash(t *testing.T) {
 	if p := cc.producingNodes(); !slices.Equal(p, []string{"b"}) {
 		t.Fatalf("unpaused nodes = %v, want [b] (C never resumes)", p)
 	}
-	if st := cc.agents["c"].k.Status(); st.State != Standby {
+	if st := cc.agents["c"].k.Status(); st.State != keeper.Standby {
 		t.Fatalf("C is %s, want standby", st.State)
 	}
 	if rec, held := cc.holder("c"); !held || rec.Node != "b" {
 		t.Fatalf("lock: holder %q held %t, want b holding", rec.Node, held)
 	}
-	if !cc.agents["b"].alerts.fired(alertFailover) {
+	if !cc.agents["b"].alerts.fired(keeper.AlertFailover) {
 		t.Fatal("B raised no failover alert")
 	}
-	if !cc.agents["a"].alerts.fired(alertHolderUnhealthy) {
+	if !cc.agents["a"].alerts.fired(keeper.AlertHolderUnhealthy) {
 		t.Fatal("A raised no holder-unhealthy alert")
 	}
 	cc.assertNoDoubleProduction()
@@ -252,7 +253,7 @@ func TestConsulScenarioHolderCutFromConsul(t *testing.T) {
 		if bResumed.IsZero() && !bnode.Paused() {
 			bResumed = now
 		}
-		if bLeader.IsZero() && cc.agents["b"].k.Status().State == Leader {
+		if bLeader.IsZero() && cc.agents["b"].k.Status().State == keeper.Leader {
 			bLeader = now
 		}
 		return !bLeader.IsZero()
@@ -266,7 +267,7 @@ func TestConsulScenarioHolderCutFromConsul(t *testing.T) {
 	if missed < 2 || missed > 3 {
 		t.Fatalf("missed %d turns after cutting A from Consul, want 2 or 3 (B's delay)\n%s", missed, cc.describe())
 	}
-	if st := cc.agents["a"].k.Status(); st.State == Leader || !anode.Paused() {
+	if st := cc.agents["a"].k.Status(); st.State == keeper.Leader || !anode.Paused() {
 		t.Fatalf("A cut from Consul: state %s paused %t, want not leading and paused", st.State, anode.Paused())
 	}
 	if p := cc.producingNodes(); !slices.Equal(p, []string{"b"}) {
@@ -275,7 +276,7 @@ func TestConsulScenarioHolderCutFromConsul(t *testing.T) {
 	if rec, held := cc.holder("b"); !held || rec.Node != "b" || rec.Session == before.Session {
 		t.Fatalf("lock: holder %q session %q held %t, want b holding a new session", rec.Node, rec.Session, held)
 	}
-	if !cc.agents["a"].alerts.fired(alertLockLost) {
+	if !cc.agents["a"].alerts.fired(keeper.AlertLockLost) {
 		t.Fatal("A raised no lock-lost alert")
 	}
 	cc.assertNoDoubleProduction()
@@ -315,7 +316,7 @@ func TestConsulScenarioBlipOnHolder(t *testing.T) {
 				cc.proxies["a"].Restore()
 				restored = true
 			}
-			if st := cc.agents["a"].k.Status(); st.State != Leader {
+			if st := cc.agents["a"].k.Status(); st.State != keeper.Leader {
 				t.Fatalf("%s blip of 300ms: A left the lead (%s: %s)\n%s", mode, st.State, st.StateReason, cc.describe())
 			}
 			time.Sleep(5 * time.Millisecond)
@@ -329,7 +330,7 @@ func TestConsulScenarioBlipOnHolder(t *testing.T) {
 	if rec, held := cc.holder("b"); !held || rec.Node != "a" || rec.Session != before.Session {
 		t.Fatalf("lock: holder %q session %q held %t, want a holding its first session %q", rec.Node, rec.Session, held, before.Session)
 	}
-	if cc.agents["a"].alerts.fired(alertLockLost) {
+	if cc.agents["a"].alerts.fired(keeper.AlertLockLost) {
 		t.Fatal("A raised a lock-lost alert for a blip shorter than LostAfter")
 	}
 	if p := cc.producingNodes(); !slices.Equal(p, []string{"a"}) {
@@ -352,25 +353,25 @@ func TestConsulScenarioMaintenanceAndSwitchover(t *testing.T) {
 		t.Fatal(err)
 	}
 	cc.waitUntil("standbys in maintenance, holder reporting it", 4, func() bool {
-		return cc.agents["b"].k.Status().State == Maintenance && cc.agents["c"].k.Status().State == Maintenance &&
+		return cc.agents["b"].k.Status().State == keeper.Maintenance && cc.agents["c"].k.Status().State == keeper.Maintenance &&
 			cc.agents["a"].k.Status().Maintenance
 	})
 	// No automatic action in maintenance: A keeps the lock and keeps producing.
 	cc.turns(2)
-	if st := cc.agents["a"].k.Status(); st.State != Leader {
+	if st := cc.agents["a"].k.Status(); st.State != keeper.Leader {
 		t.Fatalf("A in maintenance: state %s (%s), want leading", st.State, st.StateReason)
 	}
 	if p := cc.producingNodes(); !slices.Equal(p, []string{"a"}) {
 		t.Fatalf("unpaused nodes in maintenance = %v, want [a]", p)
 	}
-	if !cc.agents["b"].alerts.fired(alertMaintenance) {
+	if !cc.agents["b"].alerts.fired(keeper.AlertMaintenance) {
 		t.Fatal("B raised no maintenance alert")
 	}
 	if err := e.SetMaintenance(ctx, false, "done", "test"); err != nil {
 		t.Fatal(err)
 	}
 	cc.waitUntil("standbys out of maintenance", 4, func() bool {
-		return cc.agents["b"].k.Status().State == Standby && cc.agents["c"].k.Status().State == Standby
+		return cc.agents["b"].k.Status().State == keeper.Standby && cc.agents["c"].k.Status().State == keeper.Standby
 	})
 
 	// The request goes in right after our turn, as an operator watching the schedule would.
@@ -379,7 +380,7 @@ func TestConsulScenarioMaintenanceAndSwitchover(t *testing.T) {
 	if err := e.RequestHandoff(ctx, "b", "test"); err != nil {
 		t.Fatalf("requesting the switchover: %v", err)
 	}
-	cc.waitUntil("B leading", 4, func() bool { return cc.agents["b"].k.Status().State == Leader })
+	cc.waitUntil("B leading", 4, func() bool { return cc.agents["b"].k.Status().State == keeper.Leader })
 	took := time.Since(start)
 	if err := e.CancelHandoffRequest(ctx); err != nil {
 		t.Fatalf("cancelling the switchover request: %v", err)
@@ -392,7 +393,7 @@ func TestConsulScenarioMaintenanceAndSwitchover(t *testing.T) {
 	if p := cc.producingNodes(); !slices.Equal(p, []string{"b"}) {
 		t.Fatalf("unpaused nodes = %v, want [b]", p)
 	}
-	if st := cc.agents["a"].k.Status(); st.State != Standby {
+	if st := cc.agents["a"].k.Status(); st.State != keeper.Standby {
 		t.Fatalf("A after handing off: %s (%s), want standby", st.State, st.StateReason)
 	}
 	if rec, held := cc.holder("a"); !held || rec.Node != "b" {
@@ -419,7 +420,7 @@ func TestConsulScenarioCutLongerThanLostAfterRetiresOldSession(t *testing.T) {
 	cc.turns(1)
 	before, _ := cc.holder("b")
 	cc.proxies["a"].Cut(consultest.Refuse)
-	cc.waitUntil("A fenced", 20, func() bool { return cc.agents["a"].k.Status().State == Standby })
+	cc.waitUntil("A fenced", 20, func() bool { return cc.agents["a"].k.Status().State == keeper.Standby })
 	cc.proxies["a"].Restore()
 	restored := time.Now()
 	deadline := restored.Add(5 * time.Second)

@@ -1,4 +1,4 @@
-package keeper
+package keeper_test
 
 import (
 	"crypto/sha256"
@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eoskeeper/eoskeeper/keeper"
+	"github.com/eoskeeper/eoskeeper/keeper/keepertest"
 	"github.com/eoskeeper/eoskeeper/nodeos"
 	"github.com/eoskeeper/eoskeeper/nodeos/eostx"
 	"github.com/eoskeeper/eoskeeper/nodeos/nodeostest"
@@ -20,7 +22,7 @@ const (
 
 // pushFinalizer is the agent's Finalizer for node: it signs eosio::actfinkey with signer and
 // pushes it to the node's nodeos, which verifies the signature against the permission key.
-func pushFinalizer(t *testing.T, c *cluster, url, key, signer string) Finalizer {
+func pushFinalizer(t *testing.T, c *cluster, url, key, signer string) keeper.Finalizer {
 	t.Helper()
 	client, err := nodeos.NewClient(nodeos.Config{URL: url, Timeout: 300 * time.Millisecond})
 	if err != nil {
@@ -37,7 +39,7 @@ func pushFinalizer(t *testing.T, c *cluster, url, key, signer string) Finalizer 
 	producer := eostx.MustName(c.net.Ours())
 	act := &eostx.FinKeyActivator{Client: client, Pusher: pusher, Producer: producer, Key: key,
 		Auth: eostx.PermissionLevel{Actor: producer, Permission: eostx.MustName("finkey")}, Signer: priv}
-	return NodeosFinalizer(client, c.net.Ours(), key, act.Activate)
+	return keeper.NodeosFinalizer(client, c.net.Ours(), key, act.Activate)
 }
 
 func blsKeyOf(node string) string {
@@ -46,9 +48,9 @@ func blsKeyOf(node string) string {
 
 // savannaCluster is steadyCluster on a Savanna network with finalizer realism: each
 // producer node holds its own BLS key and A's is our producer's active key.
-func savannaCluster(t *testing.T, signer string) (*cluster, *memLock) {
+func savannaCluster(t *testing.T, signer string) (*cluster, *keepertest.Lock) {
 	t.Helper()
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := newClusterWith(t, lock, nodeostest.Config{Producers: testProducers, Finalizers: true, ActiveFinalizerKey: blsKeyOf("a")})
 	if err := c.net.SetPermissionKey(c.net.Ours(), "finkey", devPublicKey); err != nil {
 		t.Fatal(err)
@@ -58,13 +60,13 @@ func savannaCluster(t *testing.T, signer string) (*cluster, *memLock) {
 		urls[n] = c.net.AddNode(nodeostest.NodeConfig{Name: n, ProducerNode: true, FinalizerKey: blsKeyOf(n)}).URL
 	}
 	if signer != "" {
-		c.finalizers = func(node string) Finalizer { return pushFinalizer(t, c, urls[node], blsKeyOf(node), signer) }
+		c.finalizers = func(node string) keeper.Finalizer { return pushFinalizer(t, c, urls[node], blsKeyOf(node), signer) }
 	}
 	c.net.Start()
-	c.startAgent("a", RoleA)
-	c.waitFor("A leading", 6, func() bool { return c.agents["a"].k.Status().State == Leader })
-	c.startAgent("b", RoleB)
-	c.startAgent("c", RoleC)
+	c.startAgent("a", keeper.RoleA)
+	c.waitFor("A leading", 6, func() bool { return c.agents["a"].k.Status().State == keeper.Leader })
+	c.startAgent("b", keeper.RoleB)
+	c.startAgent("c", keeper.RoleC)
 	c.waitFor("standbys healthy", 6, func() bool {
 		return c.agents["b"].k.Status().Healthy && c.agents["c"].k.Status().Healthy
 	})
@@ -76,18 +78,18 @@ func TestScenarioSavannaTakeoverActivatesFinalizerKey(t *testing.T) {
 	c.waitTurns(1)
 	killed := c.net.Slot()
 	c.net.Node("a").Kill()
-	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == keeper.Leader })
 	c.waitTurns(10)
 	if got := c.net.ActiveFinalizerKey(); got != blsKeyOf("b") {
 		t.Fatalf("active finalizer key = %q, want B's", got)
 	}
-	if c.agents["b"].alerts.fired(alertFinalizerElsewhere) {
+	if c.agents["b"].alerts.fired(keeper.AlertFinalizerElsewhere) {
 		t.Fatal("B warned that the active key is elsewhere while it is B's own")
 	}
 	if n := c.missedSince(killed); n != 2 {
 		t.Fatalf("missed %d turns, want exactly 2 (B's delay), then 10 turns produced\n%s", n, c.describe())
 	}
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
 		t.Fatalf("acquisitions = %v, want [a b]", got)
 	}
 	c.assertNoDoubleProduction()
@@ -97,9 +99,9 @@ func TestScenarioSavannaTakeoverWithoutFinalizerKeyPausesImplicitly(t *testing.T
 	c, _ := savannaCluster(t, "")
 	c.waitTurns(1)
 	c.net.Node("a").Kill()
-	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == keeper.Leader })
 	c.waitFor("B's nodeos pausing itself, and B saying so", 8, func() bool {
-		return c.agents["b"].alerts.fired(alertHolderPaused)
+		return c.agents["b"].alerts.fired(keeper.AlertHolderPaused)
 	})
 	c.assertNoDoubleProduction()
 }
@@ -114,8 +116,8 @@ func TestScenarioSavannaActfinkeyRefusedRaisesAlert(t *testing.T) {
 	c, _ := savannaCluster(t, wrong.WIF())
 	c.waitTurns(1)
 	c.net.Node("a").Kill()
-	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == Leader })
-	c.waitFor("B's finalizer_key alert", 4, func() bool { return c.agents["b"].alerts.fired(alertFinalizerKey) })
+	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == keeper.Leader })
+	c.waitFor("B's finalizer_key alert", 4, func() bool { return c.agents["b"].alerts.fired(keeper.AlertFinalizerKey) })
 	if got := c.net.ActiveFinalizerKey(); got != blsKeyOf("a") {
 		t.Fatalf("active finalizer key = %q after a refused actfinkey, want A's unchanged", got)
 	}
@@ -127,6 +129,6 @@ func TestScenarioSavannaActiveKeyElsewhereAlerts(t *testing.T) {
 	// A produces with its own key active; an operator activates C's key by hand.
 	c.net.SetActiveFinalizerKey(blsKeyOf("c"))
 	c.waitFor("A warning that the active key is on C", 6, func() bool {
-		return c.agents["a"].alerts.fired(alertFinalizerElsewhere)
+		return c.agents["a"].alerts.fired(keeper.AlertFinalizerElsewhere)
 	})
 }

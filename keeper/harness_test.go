@@ -1,4 +1,4 @@
-package keeper
+package keeper_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/eoskeeper/eoskeeper/keeper"
 	"github.com/eoskeeper/eoskeeper/nodeos"
 	"github.com/eoskeeper/eoskeeper/nodeos/nodeostest"
 	"github.com/eoskeeper/eoskeeper/notify"
@@ -24,10 +25,10 @@ const testBlockInterval = 10 * time.Millisecond
 type cluster struct {
 	t      *testing.T
 	net    *nodeostest.Network
-	lock   Lock
+	lock   keeper.Lock
 	agents map[string]*agent
 	// finalizers, when set, gives each new agent its Finalizer.
-	finalizers func(node string) Finalizer
+	finalizers func(node string) keeper.Finalizer
 	// fence, when set, is every new agent's Deps.RunCommand.
 	fence func(ctx context.Context, argv []string) error
 }
@@ -35,23 +36,23 @@ type cluster struct {
 // agent is one keeper with its nodeos.
 type agent struct {
 	name   string
-	role   Role
+	role   keeper.Role
 	node   *nodeostest.Node
 	client *switchNode
-	k      *Keeper
+	k      *keeper.Keeper
 	alerts *alertLog
 	cancel context.CancelFunc
 	done   chan error
 }
 
-func newCluster(t *testing.T, lock Lock, producers int) *cluster {
+func newCluster(t *testing.T, lock keeper.Lock, producers int) *cluster {
 	t.Helper()
 	return newClusterWith(t, lock, nodeostest.Config{Producers: producers})
 }
 
 // newClusterWith is newCluster for a network configured by cfg (its block interval is
 // always testBlockInterval).
-func newClusterWith(t *testing.T, lock Lock, cfg nodeostest.Config) *cluster {
+func newClusterWith(t *testing.T, lock keeper.Lock, cfg nodeostest.Config) *cluster {
 	t.Helper()
 	cfg.BlockInterval = testBlockInterval
 	net := nodeostest.NewUnstartedNetwork(cfg)
@@ -60,12 +61,12 @@ func newClusterWith(t *testing.T, lock Lock, cfg nodeostest.Config) *cluster {
 }
 
 // addNode adds a producer node (role A, B or C) or a full node (F) to the network.
-func (c *cluster) addNode(name string, role Role) *nodeostest.Node {
+func (c *cluster) addNode(name string, role keeper.Role) *nodeostest.Node {
 	return c.net.AddNode(nodeostest.NodeConfig{Name: name, ProducerNode: role.Producer()})
 }
 
 // startAgent starts the keeper for node name.
-func (c *cluster) startAgent(name string, role Role, mod ...func(*Config)) *agent {
+func (c *cluster) startAgent(name string, role keeper.Role, mod ...func(*keeper.Config)) *agent {
 	c.t.Helper()
 	nd := c.net.Node(name)
 	if nd == nil {
@@ -80,8 +81,8 @@ func (c *cluster) startAgent(name string, role Role, mod ...func(*Config)) *agen
 		m(&cfg)
 	}
 	a := &agent{name: name, role: role, node: nd, alerts: &alertLog{}, done: make(chan error, 1)}
-	a.client = &switchNode{Node: NodeosNode(client, nodeos.PeerCountConfig{})}
-	deps := Deps{Node: a.client, Alerts: a.alerts}
+	a.client = &switchNode{Node: keeper.NodeosNode(client, nodeos.PeerCountConfig{})}
+	deps := keeper.Deps{Node: a.client, Alerts: a.alerts}
 	if role.Producer() {
 		deps.Lock = c.lock
 	}
@@ -89,7 +90,7 @@ func (c *cluster) startAgent(name string, role Role, mod ...func(*Config)) *agen
 		deps.Finalizer = c.finalizers(name)
 	}
 	deps.RunCommand = c.fence
-	a.k, err = New(cfg, deps)
+	a.k, err = keeper.New(cfg, deps)
 	if err != nil {
 		c.t.Fatalf("keeper.New(%s): %v", name, err)
 	}
@@ -101,8 +102,8 @@ func (c *cluster) startAgent(name string, role Role, mod ...func(*Config)) *agen
 	return a
 }
 
-func testConfig(producer, node string, role Role) Config {
-	cfg := DefaultConfig().WithBlockInterval(testBlockInterval)
+func testConfig(producer, node string, role keeper.Role) keeper.Config {
+	cfg := keeper.DefaultConfig().WithBlockInterval(testBlockInterval)
 	cfg.Producer, cfg.Node, cfg.Role = producer, node, role
 	cfg.PollInterval = 2 * testBlockInterval
 	cfg.CallTimeout = 300 * time.Millisecond
@@ -135,7 +136,7 @@ func (a *agent) crash() {
 // switchNode is a Node whose calls all fail once dead is set, so a "crashed" agent's shutdown
 // cannot touch nodeos.
 type switchNode struct {
-	Node
+	keeper.Node
 	dead atomic.Bool
 	// keyless makes Resume succeed and Paused answer false without nodeos producing, like a
 	// nodeos whose signature-provider lacks the producer key ("Not producing block because I
@@ -147,11 +148,11 @@ type switchNode struct {
 	slowBlocks atomic.Int64
 }
 
-func (s *switchNode) Block(ctx context.Context, num uint32) (BlockHeader, error) {
+func (s *switchNode) Block(ctx context.Context, num uint32) (keeper.BlockHeader, error) {
 	if d := time.Duration(s.slowBlocks.Load()); d > 0 {
 		select {
 		case <-ctx.Done():
-			return BlockHeader{}, ctx.Err()
+			return keeper.BlockHeader{}, ctx.Err()
 		case <-time.After(d):
 		}
 	}
@@ -235,7 +236,7 @@ func (c *cluster) waitTurns(n int) {
 
 func (c *cluster) leader() string {
 	for name, a := range c.agents {
-		if a.k.Status().State == Leader {
+		if a.k.Status().State == keeper.Leader {
 			return name
 		}
 	}

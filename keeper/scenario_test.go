@@ -1,4 +1,4 @@
-package keeper
+package keeper_test
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eoskeeper/eoskeeper/keeper"
+	"github.com/eoskeeper/eoskeeper/keeper/keepertest"
 	"github.com/eoskeeper/eoskeeper/nodeos"
 )
 
@@ -21,29 +23,29 @@ import (
 const testProducers = 4
 
 // steadyCluster returns nodes a, b, c (roles A, B, C) and f (F) with A producing under the lock.
-func steadyCluster(t *testing.T, lock Lock, mod ...func(*Config)) *cluster {
+func steadyCluster(t *testing.T, lock keeper.Lock, mod ...func(*keeper.Config)) *cluster {
 	t.Helper()
 	c := newCluster(t, lock, testProducers)
-	c.addNode("a", RoleA)
-	c.addNode("b", RoleB)
-	c.addNode("c", RoleC)
-	c.addNode("f", RoleF)
+	c.addNode("a", keeper.RoleA)
+	c.addNode("b", keeper.RoleB)
+	c.addNode("c", keeper.RoleC)
+	c.addNode("f", keeper.RoleF)
 	c.net.Start()
-	c.startAgent("a", RoleA, mod...)
-	c.waitFor("A leading", 6, func() bool { return c.agents["a"].k.Status().State == Leader })
-	c.startAgent("b", RoleB, mod...)
-	c.startAgent("c", RoleC, mod...)
-	c.startAgent("f", RoleF, mod...)
+	c.startAgent("a", keeper.RoleA, mod...)
+	c.waitFor("A leading", 6, func() bool { return c.agents["a"].k.Status().State == keeper.Leader })
+	c.startAgent("b", keeper.RoleB, mod...)
+	c.startAgent("c", keeper.RoleC, mod...)
+	c.startAgent("f", keeper.RoleF, mod...)
 	c.waitFor("standbys settled and healthy", 6, func() bool {
 		b, cc := c.agents["b"].k.Status(), c.agents["c"].k.Status()
-		return b.State == Standby && b.Healthy && cc.State == Standby && cc.Healthy &&
-			c.agents["f"].k.Status().State == Watching
+		return b.State == keeper.Standby && b.Healthy && cc.State == keeper.Standby && cc.Healthy &&
+			c.agents["f"].k.Status().State == keeper.Watching
 	})
 	return c
 }
 
 func TestScenarioSteadyState(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
 	c.waitTurns(1)
 	from := c.net.Slot()
@@ -51,7 +53,7 @@ func TestScenarioSteadyState(t *testing.T) {
 	if n := c.missedSince(from); n != 0 {
 		t.Fatalf("missed %d turns in steady state, want 0\n%s", n, c.describe())
 	}
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a"}) {
 		t.Fatalf("acquisitions = %v, want [a]", got)
 	}
 	if p := c.producingNodes(); !slices.Equal(p, []string{"a"}) {
@@ -62,25 +64,25 @@ func TestScenarioSteadyState(t *testing.T) {
 }
 
 func TestScenarioPrimaryNodeosCrash(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
 	c.waitTurns(1)
 	killed := c.net.Slot()
 	start := time.Now()
 	c.net.Node("a").Kill()
-	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == keeper.Leader })
 	took := time.Since(start)
 	c.waitTurns(4)
 	if n := c.missedSince(killed); n != 2 {
 		t.Fatalf("missed %d turns after A's nodeos crashed, want exactly 2 (B's delay)\n%s", n, c.describe())
 	}
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
 		t.Fatalf("acquisitions = %v, want [a b]", got)
 	}
-	if !c.agents["b"].alerts.fired(alertFailover) {
+	if !c.agents["b"].alerts.fired(keeper.AlertFailover) {
 		t.Fatal("B raised no failover alert")
 	}
-	if !c.agents["a"].alerts.fired(alertHolderUnhealthy) {
+	if !c.agents["a"].alerts.fired(keeper.AlertHolderUnhealthy) {
 		t.Fatal("A raised no holder-unhealthy alert")
 	}
 	c.assertNoDoubleProduction()
@@ -88,35 +90,35 @@ func TestScenarioPrimaryNodeosCrash(t *testing.T) {
 }
 
 func TestScenarioPrimaryAndFirstStandbyCrash(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
 	c.waitTurns(1)
 	killed := c.net.Slot()
 	c.net.Node("a").Kill()
 	c.net.Node("b").Kill()
-	c.waitFor("C leading", 12, func() bool { return c.agents["c"].k.Status().State == Leader })
+	c.waitFor("C leading", 12, func() bool { return c.agents["c"].k.Status().State == keeper.Leader })
 	c.waitTurns(3)
 	if n := c.missedSince(killed); n != 6 {
 		t.Fatalf("missed %d turns, want exactly 6 (C's delay)\n%s", n, c.describe())
 	}
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "c"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a", "c"}) {
 		t.Fatalf("acquisitions = %v, want [a c]", got)
 	}
 	c.assertNoDoubleProduction()
 }
 
 func TestScenarioAgentDiesNodeosKeepsProducing(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
 	c.waitTurns(1)
 	from := c.net.Slot()
 	c.agents["a"].crash()
-	lock.revoke() // its session expires
+	lock.Revoke() // its session expires
 	c.waitFor("B alerting that blocks arrive under a free lock", 4, func() bool {
-		return c.agents["b"].alerts.fired(alertLockFreeProducing)
+		return c.agents["b"].alerts.fired(keeper.AlertLockFreeProducing)
 	})
 	c.waitTurns(8)
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a"}) {
 		t.Fatalf("acquisitions = %v, want only [a]: nobody may take over while our blocks arrive", got)
 	}
 	if n := c.missedSince(from); n != 0 {
@@ -129,39 +131,39 @@ func TestScenarioAgentDiesNodeosKeepsProducing(t *testing.T) {
 }
 
 func TestScenarioLockBlipOnHolder(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
 	c.waitTurns(1)
 	from := c.net.Slot()
-	lock.revoke()
+	lock.Revoke()
 	c.waitFor("A leading again", 4, func() bool {
-		return len(lock.acquisitions()) == 2 && c.agents["a"].k.Status().State == Leader
+		return len(lock.Acquisitions()) == 2 && c.agents["a"].k.Status().State == keeper.Leader
 	})
 	c.waitTurns(3)
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "a"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a", "a"}) {
 		t.Fatalf("acquisitions = %v, want [a a]: the last producer re-acquires at once", got)
 	}
 	if n := c.missedSince(from); n != 0 {
 		t.Fatalf("missed %d turns after a lock blip, want 0\n%s", n, c.describe())
 	}
-	if !c.agents["a"].alerts.fired(alertLockLost) {
+	if !c.agents["a"].alerts.fired(keeper.AlertLockLost) {
 		t.Fatal("A raised no lock-lost alert")
 	}
 	c.assertNoDoubleProduction()
 }
 
 func TestScenarioHolderIsolatedFromChain(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
 	c.waitTurns(1)
 	cut := c.net.Slot()
 	c.net.Partition(c.net.Nodes()[1:], c.net.Nodes()[:1])
-	c.waitFor("B leading", 10, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitFor("B leading", 10, func() bool { return c.agents["b"].k.Status().State == keeper.Leader })
 	c.waitTurns(2)
-	if st := c.agents["a"].k.Status(); st.State == Leader {
+	if st := c.agents["a"].k.Status(); st.State == keeper.Leader {
 		t.Fatalf("isolated A still leads: %+v", st)
 	}
-	if !c.agents["a"].alerts.fired(alertHolderUnhealthy) {
+	if !c.agents["a"].alerts.fired(keeper.AlertHolderUnhealthy) {
 		t.Fatal("A raised no holder-unhealthy alert")
 	}
 	if n := c.missedSince(cut); n > 3 {
@@ -171,104 +173,101 @@ func TestScenarioHolderIsolatedFromChain(t *testing.T) {
 }
 
 func TestScenarioNoFailback(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
 	c.net.Node("a").Kill()
-	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == keeper.Leader })
 	if err := c.net.Node("a").Restart(); err != nil {
 		t.Fatal(err)
 	}
 	c.waitTurns(6)
-	if st := c.agents["a"].k.Status(); st.State != Standby || !st.Paused {
+	if st := c.agents["a"].k.Status(); st.State != keeper.Standby || !st.Paused {
 		t.Fatalf("repaired A: state %s paused %t, want standby and paused", st.State, st.Paused)
 	}
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
 		t.Fatalf("acquisitions = %v, want [a b] (no failback)", got)
 	}
 	c.assertNoDoubleProduction()
 }
 
 func TestScenarioPlannedSwitchover(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
 	c.waitTurns(1)
 	from := c.net.Slot()
-	lock.requestSwitchover("b")
-	c.waitFor("B leading", 4, func() bool { return c.agents["b"].k.Status().State == Leader })
-	lock.requestSwitchover("a")
-	c.waitFor("A leading again", 4, func() bool { return c.agents["a"].k.Status().State == Leader })
+	lock.RequestSwitchover("b")
+	c.waitFor("B leading", 4, func() bool { return c.agents["b"].k.Status().State == keeper.Leader })
+	lock.RequestSwitchover("a")
+	c.waitFor("A leading again", 4, func() bool { return c.agents["a"].k.Status().State == keeper.Leader })
 	c.waitTurns(2)
 	if n := c.missedSince(from); n != 0 {
 		t.Fatalf("missed %d turns across two switchovers, want 0\n%s", n, c.describe())
 	}
 	// A request left behind long ago never moves production.
-	lock.mu.Lock()
-	lock.switchTo, lock.switchAt = "b", time.Now().Add(-MaxSwitchoverAge-time.Minute)
-	lock.notifyLocked()
-	lock.mu.Unlock()
+	lock.RequestSwitchoverAt("b", time.Now().Add(-keeper.MaxSwitchoverAge-time.Minute))
 	c.waitTurns(2)
-	if st := c.agents["a"].k.Status(); st.State != Leader {
+	if st := c.agents["a"].k.Status(); st.State != keeper.Leader {
 		t.Fatalf("a stale switchover request moved production: A is %s", st.State)
 	}
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b", "a"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a", "b", "a"}) {
 		t.Fatalf("acquisitions = %v, want [a b a]", got)
 	}
 	c.assertNoDoubleProduction()
 }
 
 func TestScenarioMaintenanceStopsFailover(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
-	lock.setMaintenance(true)
-	c.waitFor("B in maintenance", 2, func() bool { return c.agents["b"].k.Status().State == Maintenance })
+	lock.SetMaintenance(true)
+	c.waitFor("B in maintenance", 2, func() bool { return c.agents["b"].k.Status().State == keeper.Maintenance })
 	// Even in maintenance, a standby found producing without the lock is paused.
 	bnode := c.net.Node("b")
 	resumeByHand(t, bnode.URL)
 	c.waitFor("B paused again in maintenance", 1, func() bool { return bnode.Paused() })
 	c.waitFor("B's unpaused-without-lock alert", 1, func() bool {
-		return c.agents["b"].alerts.fired(alertUnpausedWithoutLock)
+		return c.agents["b"].alerts.fired(keeper.AlertUnpausedWithoutLock)
 	})
 	c.net.Node("a").Kill()
 	c.waitTurns(8)
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a"}) {
 		t.Fatalf("acquisitions = %v, want [a]: no failover in maintenance", got)
 	}
-	if !c.agents["b"].alerts.fired(alertMaintenance) {
+	if !c.agents["b"].alerts.fired(keeper.AlertMaintenance) {
 		t.Fatal("B raised no maintenance alert")
 	}
-	if !c.agents["a"].alerts.fired(alertAPIFailing) {
+	if !c.agents["a"].alerts.fired(keeper.AlertAPIFailing) {
 		t.Fatal("A raised no API alert for its dead nodeos")
 	}
 }
 
 func TestScenarioStandbyStartsUnpaused(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := newCluster(t, lock, testProducers)
-	c.addNode("a", RoleA)
-	c.addNode("b", RoleB)
+	c.addNode("a", keeper.RoleA)
+	c.addNode("b", keeper.RoleB)
 	c.net.Start()
-	c.startAgent("a", RoleA)
-	c.waitFor("A leading", 6, func() bool { return c.agents["a"].k.Status().State == Leader })
+	c.startAgent("a", keeper.RoleA)
+	c.waitFor("A leading", 6, func() bool { return c.agents["a"].k.Status().State == keeper.Leader })
 	// Resume B's nodeos by hand right after our turn, then start its agent.
 	c.waitTurns(1)
 	bnode := c.net.Node("b")
 	resumeByHand(t, bnode.URL)
-	b := c.startAgent("b", RoleB)
+	b := c.startAgent("b", keeper.RoleB)
 	c.waitFor("B paused", 1, func() bool { return bnode.Paused() })
-	c.waitFor("B's unpaused-without-lock alert", 1, func() bool { return b.alerts.fired(alertUnpausedWithoutLock) })
+	c.waitFor("B's unpaused-without-lock alert", 1, func() bool { return b.alerts.fired(keeper.AlertUnpausedWithoutLock) })
 	c.waitTurns(2)
 	c.assertNoDoubleProduction()
 }
 
 func TestScenarioHolderAPIHangs(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
 	c.waitTurns(1)
 	from := c.net.Slot()
 	c.net.Node("a").Hang()
 	t.Cleanup(c.net.Node("a").Unhang)
 	c.waitTurns(8)
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a"}) {
 		t.Fatalf("acquisitions = %v, want [a]: A's nodeos still produces", got)
 	}
 	if n := c.missedSince(from); n != 0 {
@@ -278,7 +277,7 @@ func TestScenarioHolderAPIHangs(t *testing.T) {
 }
 
 func TestScenarioHolderNotProducingResignsAndStaysDemoted(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
 	c.waitTurns(1)
 	from := c.net.Slot()
@@ -289,12 +288,12 @@ func TestScenarioHolderNotProducingResignsAndStaysDemoted(t *testing.T) {
 	if err := a.client.Node.Pause(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	c.waitFor("B leading", 10, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitFor("B leading", 10, func() bool { return c.agents["b"].k.Status().State == keeper.Leader })
 	c.waitTurns(3)
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
 		t.Fatalf("acquisitions = %v, want [a b]: a node that resigned for missing a turn must not grab the lock back", got)
 	}
-	if !a.alerts.fired(alertHolderMissed) {
+	if !a.alerts.fired(keeper.AlertHolderMissed) {
 		t.Fatal("A raised no holder-missed-turn alert")
 	}
 	// A misses its first turn, then B waits its 2; a loaded machine may add one more.
@@ -308,29 +307,29 @@ func TestScenarioHolderNotProducingResignsAndStaysDemoted(t *testing.T) {
 // it has read: otherwise, with the lock free and our old producer still producing, the
 // unread span would look like missed turns and it would resume beside it.
 func TestScenarioLaggingStandbyNeverSeesFalseEvidence(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
 	b := c.agents["b"]
 	b.client.slowBlocks.Store(int64(3 * testBlockInterval))
 	c.waitTurns(1)
 	c.agents["a"].crash()
-	lock.revoke()
+	lock.Revoke()
 	c.waitTurns(8)
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a"}) {
 		t.Fatalf("acquisitions = %v, want only [a]: a lagging standby took over while our blocks arrive\n%s", got, c.describe())
 	}
 	c.assertNoDoubleProduction()
 }
 
 func TestScenarioHooksRunOnPromoteAndDemote(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	out := filepath.Join(t.TempDir(), "hooks")
 	hook := func(word string) []string { return []string{"sh", "-c", "echo " + word + " >> " + out} }
-	c := steadyCluster(t, lock, func(cfg *Config) {
+	c := steadyCluster(t, lock, func(cfg *keeper.Config) {
 		cfg.OnPromote, cfg.OnDemote = hook(cfg.Node+"-promoted"), hook(cfg.Node+"-demoted")
 	})
 	c.net.Node("a").Kill()
-	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitFor("B leading", 8, func() bool { return c.agents["b"].k.Status().State == keeper.Leader })
 	c.waitFor("hooks run", 2, func() bool {
 		b, _ := os.ReadFile(out)
 		got := string(b)
@@ -344,20 +343,20 @@ func TestScenarioHooksRunOnPromoteAndDemote(t *testing.T) {
 // When the lock frees late (a dead holder's session expiring) after both B and C have their
 // evidence, B must win: C gives it a head start.
 func TestScenarioPriorityWhenBothStandbysQualify(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
 	c.waitTurns(1)
 	c.net.Node("a").Kill()
-	lock.freeze("a")
-	lock.lastFirst = true // C hears of the free lock before B
-	c.agents["a"].crash() // its session stays until it expires
-	c.waitTurns(8)        // B (2) and C (6) both have their evidence
-	if h := lock.holder(); h != "a" {
+	lock.Freeze("a")
+	lock.DeliverNewestFirst(true) // C hears of the free lock before B
+	c.agents["a"].crash()         // its session stays until it expires
+	c.waitTurns(8)                // B (2) and C (6) both have their evidence
+	if h := lock.Holder(); h != "a" {
 		t.Fatalf("lock holder %q before the session expired, want a", h)
 	}
-	lock.revoke()
+	lock.Revoke()
 	c.waitFor("a new leader", 4, func() bool { return c.leader() != "" })
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
 		t.Fatalf("acquisitions = %v, want [a b]: B outranks C", got)
 	}
 	c.assertNoDoubleProduction()
@@ -367,7 +366,7 @@ func TestScenarioPriorityWhenBothStandbysQualify(t *testing.T) {
 // must keep the lock: a stopped nodeos carries on unpaused when continued, so a standby resuming
 // meanwhile would produce beside it. Once nodeos continues, the holder pauses it and resigns.
 func TestScenarioHolderNodeosStoppedKeepsLock(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	c := steadyCluster(t, lock)
 	c.waitTurns(1)
 	a := c.net.Node("a")
@@ -375,19 +374,19 @@ func TestScenarioHolderNodeosStoppedKeepsLock(t *testing.T) {
 	t.Cleanup(func() { a.Freeze(false) })
 	// B's evidence (2 missed turns) is long complete by then.
 	c.waitTurns(6)
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a"}) {
 		t.Fatalf("acquisitions = %v while A's nodeos was stopped, want [a]: a standby resumed beside a stopped, unpaused nodeos", got)
 	}
-	if st := c.agents["a"].k.Status().State; st != Fencing {
+	if st := c.agents["a"].k.Status().State; st != keeper.Fencing {
 		t.Fatalf("A is %s while its nodeos is stopped, want fencing", st)
 	}
-	if !c.agents["a"].alerts.fired(alertFenceFailed) {
+	if !c.agents["a"].alerts.fired(keeper.AlertFenceFailed) {
 		t.Fatal("A raised no fence_failed alert")
 	}
 	a.Freeze(false)
-	c.waitFor("B leading after A's nodeos continued", 10, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitFor("B leading after A's nodeos continued", 10, func() bool { return c.agents["b"].k.Status().State == keeper.Leader })
 	c.waitTurns(2)
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
 		t.Fatalf("acquisitions = %v, want [a b]", got)
 	}
 	if !a.Status().Paused {
@@ -399,7 +398,7 @@ func TestScenarioHolderNodeosStoppedKeepsLock(t *testing.T) {
 // With a fence command that stops nodeos for good, the holder of a stopped nodeos runs it,
 // releases the lock, and B takes over after its evidence.
 func TestScenarioHolderNodeosStoppedFenced(t *testing.T) {
-	lock := newMemLock()
+	lock := keepertest.NewLock()
 	var fenced atomic.Int32
 	var fencedAt atomic.Uint32
 	c := newCluster(t, lock, testProducers)
@@ -413,26 +412,26 @@ func TestScenarioHolderNodeosStoppedFenced(t *testing.T) {
 		c.net.Node("a").Kill()
 		return nil
 	}
-	fenceCmd := func(cfg *Config) { cfg.FenceCommand = []string{"kill-nodeos", cfg.Node} }
-	c.addNode("a", RoleA)
-	c.addNode("b", RoleB)
-	c.addNode("c", RoleC)
+	fenceCmd := func(cfg *keeper.Config) { cfg.FenceCommand = []string{"kill-nodeos", cfg.Node} }
+	c.addNode("a", keeper.RoleA)
+	c.addNode("b", keeper.RoleB)
+	c.addNode("c", keeper.RoleC)
 	c.net.Start()
-	c.startAgent("a", RoleA, fenceCmd)
-	c.waitFor("A leading", 6, func() bool { return c.agents["a"].k.Status().State == Leader })
-	c.startAgent("b", RoleB, fenceCmd)
-	c.startAgent("c", RoleC, fenceCmd)
+	c.startAgent("a", keeper.RoleA, fenceCmd)
+	c.waitFor("A leading", 6, func() bool { return c.agents["a"].k.Status().State == keeper.Leader })
+	c.startAgent("b", keeper.RoleB, fenceCmd)
+	c.startAgent("c", keeper.RoleC, fenceCmd)
 	c.waitFor("standbys healthy", 6, func() bool {
 		return c.agents["b"].k.Status().Healthy && c.agents["c"].k.Status().Healthy
 	})
 	c.waitTurns(1)
 	c.net.Node("a").Freeze(true)
-	c.waitFor("B leading", 10, func() bool { return c.agents["b"].k.Status().State == Leader })
+	c.waitFor("B leading", 10, func() bool { return c.agents["b"].k.Status().State == keeper.Leader })
 	c.waitTurns(2)
 	if fenced.Load() == 0 {
 		t.Fatal("the fence command never ran")
 	}
-	if got := lock.acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
+	if got := lock.Acquisitions(); !slices.Equal(got, []string{"a", "b"}) {
 		t.Fatalf("acquisitions = %v, want [a b]", got)
 	}
 	// B's evidence is complete long before A's agent gives up on the pause (the API timeouts
