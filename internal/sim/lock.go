@@ -264,27 +264,38 @@ func (t *term) Release(ctx context.Context, h *keeper.Handoff) error {
 	return t.giveUp(ctx, h)
 }
 
-// Retire finishes a release that failed.
+// Retire finishes a release that failed; a session that no longer holds the key leaves
+// nothing to free, so that is success.
 func (t *term) Retire(ctx context.Context) error {
 	if !t.released {
 		return errors.New("term not released")
 	}
-	return t.giveUp(ctx, nil)
+	if err := t.giveUp(ctx, nil); !errors.Is(err, errNotHeld) {
+		return err
+	}
+	return nil
 }
 
+// errNotHeld is the refusal of an unlock by a session that no longer holds the key.
+var errNotHeld = errors.New("release refused: session does not hold the lock")
+
+// giveUp unlocks the key if the term's session holds it, recording h, and destroys the
+// session; when the session no longer holds the key it reports errNotHeld, as the guarded
+// unlock of election.Term does.
 func (t *term) giveUp(ctx context.Context, h *keeper.Handoff) error {
 	c := t.c
 	return c.request(t.p, ctx, 2, func() error {
-		if c.held == t.s {
-			c.held = nil
-			if h != nil {
-				hc := *h
-				c.rec.Handoff = &hc
-			}
-			c.w.noteRelease(t.p.a, h)
-			c.changed()
-		}
 		t.s.live = false
+		if c.held != t.s {
+			return errNotHeld
+		}
+		c.held = nil
+		if h != nil {
+			hc := *h
+			c.rec.Handoff = &hc
+		}
+		c.w.noteRelease(t.p.a, h)
+		c.changed()
 		return nil
 	})
 }
