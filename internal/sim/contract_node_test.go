@@ -33,6 +33,8 @@ type nodeSide interface {
 	hang(on bool)
 	// freeze stops (SIGSTOP) or continues (SIGCONT) its process.
 	freeze(on bool)
+	// pausedFlag reads the producer's paused flag from the node's state, not its API.
+	pausedFlag() bool
 	// schedule is the active schedule the chain runs; ours is our producer.
 	schedule() nodeos.Schedule
 	ours() string
@@ -50,6 +52,7 @@ var nodeProperties = []struct {
 	{"crash_refuses", propCrashRefuses},
 	{"hang_times_out", propHangTimesOut},
 	{"freeze_keeps_pause", propFreezeKeepsPause},
+	{"hung_call_takes_effect_later", propHungCallLater},
 }
 
 // TestNodeContract checks every property against the simulated nodeos and a nodeostest node.
@@ -247,7 +250,7 @@ func propHangTimesOut(t *testing.T, s nodeSide) {
 	s.hang(true)
 	for _, c := range nodeCalls {
 		if c.name == "Pause" || c.name == "Resume" {
-			continue // see propFreezeKeepsPause: what a hung request does later is not this property
+			continue // see propHungCallLater
 		}
 		took, err := s.call(hangDeadline, c.f)
 		switch {
@@ -310,15 +313,20 @@ func (s *simNodeSide) call(d time.Duration, f func(ctx context.Context, n keeper
 func (s *simNodeSide) passSlots(n int) { s.h.advance(time.Duration(n) * nodeos.BlockInterval) }
 func (s *simNodeSide) crash()          { s.n.crash() }
 func (s *simNodeSide) restart()        { s.n.restart() }
-func (s *simNodeSide) hang(on bool)    { s.n.hung = on }
+func (s *simNodeSide) hang(on bool) {
+	s.n.hung = on
+	s.n.answer()
+}
 
 func (s *simNodeSide) freeze(on bool) {
 	if on {
 		s.n.freezeView()
 	}
 	s.n.frozen = on
+	s.n.answer()
 }
 
+func (s *simNodeSide) pausedFlag() bool          { return s.n.paused }
 func (s *simNodeSide) schedule() nodeos.Schedule { return s.h.w.chain.sched }
 func (s *simNodeSide) ours() string              { return ourProducer }
 
@@ -375,5 +383,31 @@ func (s *fakeNodeSide) hang(on bool) {
 }
 
 func (s *fakeNodeSide) freeze(on bool)            { s.nd.Freeze(on) }
+func (s *fakeNodeSide) pausedFlag() bool          { return s.nd.Paused() }
 func (s *fakeNodeSide) schedule() nodeos.Schedule { return s.net.Schedule() }
 func (s *fakeNodeSide) ours() string              { return s.net.Ours() }
+
+// propHungCallLater: a Resume or a Pause whose caller timed out on a hung node is still
+// carried out when the node answers again, so the keeper cannot take a timed-out Resume for
+// one that did nothing.
+func propHungCallLater(t *testing.T, s nodeSide) {
+	for _, c := range []struct {
+		name string
+		f    func(ctx context.Context, n keeper.Node) error
+		want bool
+	}{{"Resume", resume, false}, {"Pause", pause, true}} {
+		s.hang(true)
+		if _, err := s.call(hangDeadline, c.f); err == nil {
+			t.Fatalf("%s on a hung node succeeded", c.name)
+		}
+		if c.name == "Resume" && !s.pausedFlag() {
+			t.Errorf("a Resume took effect while the node hung")
+		}
+		s.hang(false)
+		s.passSlots(2)
+		if got := isPaused(t, s); got != c.want {
+			t.Errorf("Paused() = %t once the node answers again after a %s that timed out; want %t: the node carries out the call it took",
+				got, c.name, c.want)
+		}
+	}
+}

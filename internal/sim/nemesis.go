@@ -155,10 +155,10 @@ func (n *nemesis) inject(kind string, a *Agent, end time.Time) {
 		nd.freezeView()
 		nd.frozen = true
 		n.silent[host]++
-		repair = func() { nd.frozen = false; n.silent[host]-- }
+		repair = func() { nd.frozen = false; nd.answer(); n.silent[host]-- }
 	case FaultNodeHang:
 		nd.hung = true
-		repair = func() { nd.hung = false }
+		repair = func() { nd.hung = false; nd.answer() }
 	case FaultNodeStall:
 		if nd.stalled || nd.frozen || n.down[host] > 0 || n.unstoppable(nd) {
 			return

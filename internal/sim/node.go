@@ -34,6 +34,9 @@ type Node struct {
 	fork        []block
 	// paused is the producer_plugin's flag; a restarted node comes back paused.
 	paused bool
+	// held are the calls the node took while its API hung or its process was stopped, in
+	// order: it carries them out when it answers again, though their callers gave up.
+	held []func()
 }
 
 // producing reports whether the node signs a block of ours in a slot that starts now.
@@ -90,7 +93,30 @@ func (n *Node) heal() {
 // crash kills the process; restart brings it back paused (pause-on-startup).
 func (n *Node) crash() {
 	n.crashed, n.frozen, n.hung, n.stalled = true, false, false, false
-	n.fork = nil
+	n.fork, n.held = nil, nil
+}
+
+// late carries out a call whose caller gave up: at once when the API answers, when it
+// answers again while it hangs, never when the process died.
+func (n *Node) late(f func()) {
+	switch n.apiAvailable() {
+	case apiUp:
+		f()
+	case apiHung:
+		n.held = append(n.held, f)
+	}
+}
+
+// answer carries out the held calls once the API answers again (after a hang or SIGCONT).
+func (n *Node) answer() {
+	if n.apiAvailable() != apiUp {
+		return
+	}
+	held := n.held
+	n.held = nil
+	for _, f := range held {
+		f()
+	}
 }
 
 func (n *Node) restart() {
@@ -132,25 +158,35 @@ var _ keeper.Node = nodeAPI{}
 
 // call runs one HTTP call: it parks the caller for the call's latency (or until its deadline
 // when the API hangs) and evaluates f when the answer is sent, so the call sees the world as
-// it is then.
+// it is then. A call the node took but did not answer in time still takes effect: when the
+// node gets to it, after a hang or a stop once it answers again, as nodeos carries out a
+// request whose client has gone.
 func call[T any](api nodeAPI, ctx context.Context, f func() (T, error)) (T, error) {
 	var zero T
-	w := api.n.w
+	w, n := api.n.w, api.n
 	deadline := api.p.worldDeadline(ctx)
-	if api.n.apiAvailable() == apiRefused {
+	if n.apiAvailable() == apiRefused {
 		api.p.park(w.sched.now.Add(time.Millisecond))
 		return zero, errRefused
 	}
+	effect := func() { _, _ = f() }
 	done := w.sched.now.Add(w.latency(time.Millisecond, 20*time.Millisecond))
-	if api.n.apiAvailable() == apiHung || done.After(deadline) {
+	if n.apiAvailable() == apiHung {
+		n.held = append(n.held, effect)
+		api.p.park(deadline)
+		return zero, context.DeadlineExceeded
+	}
+	if done.After(deadline) {
+		w.sched.at(done, func() { n.late(effect) })
 		api.p.park(deadline)
 		return zero, context.DeadlineExceeded
 	}
 	api.p.park(done)
-	switch api.n.apiAvailable() {
+	switch n.apiAvailable() {
 	case apiRefused:
 		return zero, fmt.Errorf("read: connection reset by peer: %w", syscall.ECONNRESET)
 	case apiHung:
+		n.held = append(n.held, effect)
 		api.p.park(deadline)
 		return zero, context.DeadlineExceeded
 	}
