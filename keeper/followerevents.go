@@ -17,32 +17,41 @@ func LogKinds() []nodeos.EventKind {
 // ctx ends or the follower's channel closes; the returned channel then closes. The caller runs
 // the follower itself.
 func FollowerEvents(ctx context.Context, in <-chan nodeos.Event) <-chan LogEvent {
-	out := make(chan LogEvent, 64)
+	out := make(chan LogEvent, logEventBuffer)
 	go func() {
 		defer close(out)
-		for {
-			var ev nodeos.Event
-			var ok bool
-			select {
-			case <-ctx.Done():
-				return
-			case ev, ok = <-in:
-				if !ok {
-					return
-				}
-			}
-			le, keep := logEventOf(ev)
-			if !keep {
-				continue
-			}
-			select {
-			case out <- le:
-			case <-ctx.Done():
+		forwardLogEvents(ctx, in, out)
+	}()
+	return out
+}
+
+// logEventBuffer is the capacity of the log event channels FollowerEvents and NewAgent make.
+const logEventBuffer = 64
+
+// forwardLogEvents sends the keeper's log events among in's to out until ctx ends or in
+// closes.
+func forwardLogEvents(ctx context.Context, in <-chan nodeos.Event, out chan<- LogEvent) {
+	for {
+		var ev nodeos.Event
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok = <-in:
+			if !ok {
 				return
 			}
 		}
-	}()
-	return out
+		le, keep := logEventOf(ev)
+		if !keep {
+			continue
+		}
+		select {
+		case out <- le:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // logEventOf keeps the log lines the keeper acts on.
