@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"syscall"
 	"testing"
@@ -58,9 +59,11 @@ var nodeProperties = []struct {
 // TestNodeContract checks every property against the simulated nodeos and a nodeostest node.
 func TestNodeContract(t *testing.T) {
 	t.Run("sim", func(t *testing.T) {
-		for i, p := range nodeProperties {
+		for _, p := range nodeProperties {
 			t.Run(p.name, func(t *testing.T) {
-				p.check(t, newSimNodeSide(t, int64(200+i)))
+				for seed := range contractSeeds {
+					t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { p.check(t, newSimNodeSide(t, int64(seed))) })
+				}
 			})
 		}
 	})
