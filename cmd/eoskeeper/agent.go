@@ -134,7 +134,7 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 	if err != nil {
 		return fmt.Errorf("consul client: %w", err)
 	}
-	var lock keeper.Lock
+	var el *election.Election
 	var reg *consulreg.Registration
 	var checks []string
 	if cfg.Consul.Register == nil || *cfg.Consul.Register {
@@ -148,39 +148,29 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 		checks = []string{reg.NodeosCheckID()}
 	}
 	if cfg.Node.Role.Producer() {
-		el, err := election.New(cfg.ElectionConfig(consul, checks, logger.Named("election")))
+		el, err = election.New(cfg.ElectionConfig(consul, checks, logger.Named("election")))
 		if err != nil {
 			return err
 		}
-		lock = keeper.ElectionLock(el)
 	}
 
 	fin, err := newFinalizer(cfg, nc)
 	if err != nil {
 		return err
 	}
-	deps := keeper.Deps{
-		Finalizer: fin,
-		Node:      keeper.NodeosNode(nc, nodeos.PeerCountConfig{ListenPort: uint16(cfg.Nodeos.P2PPort)}),
-		Lock:      lock,
-		Alerts:    &sink,
-		Sinks:     []keeper.StatusSink{&sink},
-	}
-	if cfg.Nodeos.LogFile != "" {
-		f, err := nodeos.NewFollower(nodeos.FollowerConfig{
-			Path: cfg.Nodeos.LogFile, Start: nodeos.AtEnd(), Logger: logger.Named("log"),
-			Kinds: keeper.LogKinds(),
-		})
-		if err != nil {
-			return err
-		}
-		goRun("log follower", f.Run)
-		deps.Events = keeper.FollowerEvents(bg, f.Events())
-	}
-	k, err := keeper.New(cfg.KeeperConfig(logger.Named("keeper")), deps)
+	agent, err := keeper.NewAgent(keeper.AgentConfig{
+		Keeper:    cfg.KeeperConfig(logger.Named("keeper")),
+		Nodeos:    nc,
+		PeerCount: nodeos.PeerCountConfig{ListenPort: uint16(cfg.Nodeos.P2PPort)},
+		Election:  el,
+		Log:       nodeos.FollowerConfig{Path: cfg.Nodeos.LogFile, Start: nodeos.AtEnd(), Logger: logger.Named("log")},
+		Deps:      keeper.Deps{Finalizer: fin, Alerts: &sink, Sinks: []keeper.StatusSink{&sink}},
+		Logger:    logger,
+	})
 	if err != nil {
 		return err
 	}
+	k := agent.Keeper()
 	outputs.start(k.Status)
 
 	reg2, err := metrics.NewRegistry(k.Status)
@@ -222,5 +212,5 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 
 	logger.Info("agent starting", "node", cfg.Node.Name, "role", cfg.Node.Role, "producer", cfg.Producer,
 		"nodeos", cfg.Nodeos.URL, "consul", cfg.Consul.Address, "listen", cfg.HTTP.Listen)
-	return k.Run(ctx)
+	return agent.Run(ctx)
 }

@@ -128,12 +128,12 @@ func (c *DemoCommand) run(ctx context.Context, interval time.Duration, producers
 		cfg.Producer, cfg.Node, cfg.Role = net.Ours(), name, r
 		cfg.PollInterval = 2 * interval
 		cfg.CallTimeout, cfg.Logger = time.Second, logger.Named(name)
-		k, err := keeper.New(cfg, keeper.Deps{Node: keeper.NodeosNode(nc, nodeos.PeerCountConfig{}), Lock: keeper.ElectionLock(el)})
+		ka, err := keeper.NewAgent(keeper.AgentConfig{Keeper: cfg, Nodeos: nc, Election: el})
 		if err != nil {
 			return err
 		}
-		a := &demoAgent{name: name, node: nd, k: k, done: make(chan error, 1)}
-		go func() { a.done <- k.Run(runCtx) }()
+		a := &demoAgent{name: name, node: nd, k: ka.Keeper(), done: make(chan error, 1)}
+		go func() { a.done <- ka.Run(runCtx) }()
 		agents = append(agents, a)
 		return nil
 	}
