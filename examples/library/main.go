@@ -1,6 +1,6 @@
 // Command library shows eoskeeper used as a Go library: a nodeos client, a Consul election
-// and a keeper wired together the way the eoskeeper agent wires them, without the HCL
-// configuration, outputs or notify channels.
+// and a keeper wired together by keeper.NewAgent, as the eoskeeper agent wires them, without
+// the HCL configuration, outputs or notify channels.
 //
 //	go run ./examples/library -node bp-a -role A -producer eosstorebest \
 //	    -nodeos http://127.0.0.1:8888 -log /var/log/nodeos/nodeos.log
@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
@@ -63,29 +62,24 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	// nodeos: the HTTP API client, adapted to the keeper's Node.
+	// nodeos: the HTTP API client.
 	nc, err := nodeos.NewClient(nodeos.Config{URL: o.nodeosURL, Timeout: 2 * time.Second, Logger: log.Named("nodeos")})
 	if err != nil {
 		return err
 	}
-	node := keeper.NodeosNode(nc, nodeos.PeerCountConfig{ListenPort: uint16(o.p2pPort)})
 
 	cfg := keeper.DefaultConfig()
 	cfg.Producer, cfg.Node, cfg.Role = o.producer, o.node, keeper.Role(o.role)
 	cfg.Logger = log.Named("keeper")
-	deps := keeper.Deps{
-		Node:   node,
-		Alerts: alertLogger{log: log.Named("alert")},
-		Sinks:  []keeper.StatusSink{&stateLogger{log: log.Named("status")}},
-	}
 
 	// The election: one Consul session lock per producer. Role F takes no part in it.
+	var el *election.Election
 	if cfg.Role.Producer() {
 		client, err := api.NewClient(api.DefaultConfig())
 		if err != nil {
 			return fmt.Errorf("consul client: %w", err)
 		}
-		el, err := election.New(election.Config{
+		el, err = election.New(election.Config{
 			Client:   client,
 			Producer: cfg.Producer,
 			Node:     cfg.Node,
@@ -94,43 +88,30 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		deps.Lock = keeper.ElectionLock(el)
 	}
 
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
-	// The log follower tells the keeper which blocks this node's nodeos signed.
-	if o.logFile != "" {
-		f, err := nodeos.NewFollower(nodeos.FollowerConfig{
-			Path:   o.logFile,
-			Kinds:  keeper.LogKinds(),
-			Logger: log.Named("follower"),
-		})
-		if err != nil {
-			return err
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := f.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
-				log.Error("log follower stopped", "error", err)
-			}
-		}()
-		deps.Events = keeper.FollowerEvents(runCtx, f.Events())
-	}
-
-	k, err := keeper.New(cfg, deps)
+	// The agent adapts nodeos and the election to the keeper and, when a log file is given,
+	// follows it to learn which blocks this node's nodeos signed.
+	agent, err := keeper.NewAgent(keeper.AgentConfig{
+		Keeper:    cfg,
+		Nodeos:    nc,
+		PeerCount: nodeos.PeerCountConfig{ListenPort: uint16(o.p2pPort)},
+		Election:  el,
+		Log:       nodeos.FollowerConfig{Path: o.logFile, Logger: log.Named("follower")},
+		Deps: keeper.Deps{
+			Alerts: alertLogger{log: log.Named("alert")},
+			Sinks:  []keeper.StatusSink{&stateLogger{log: log.Named("status")}},
+		},
+		Logger: log,
+	})
 	if err != nil {
 		return err
 	}
 	log.Info("keeper starting", "node", cfg.Node, "role", cfg.Role, "producer", cfg.Producer)
-	if err := k.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+	if err := agent.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
-	s := k.Status()
+	s := agent.Keeper().Status()
 	log.Info("keeper stopped", "state", s.State, "paused", s.Paused, "lock_held", s.LockHeld)
 	return nil
 }
