@@ -28,6 +28,9 @@ type Evidence struct {
 	LastOurBlock Block
 	// Head is this node's nodeos head block number.
 	Head uint32
+	// MaxHandoffBlocks is how far past the old holder's head, in blocks, a hand-off still
+	// admits (Config.MaxHandoffAge of chain time).
+	MaxHandoffBlocks uint32
 	// ProducedNewest reports that this node's own nodeos produced LastOurBlock (from its log,
 	// or, without a log, from the blocks that appeared while this node held the lock resumed).
 	ProducedNewest bool

@@ -47,6 +47,13 @@ type Config struct {
 	// (ranked by priority delay). Default 2s.
 	ContendStagger time.Duration
 
+	// HandoffStagger separates the successors a resigning holder names: the second may
+	// acquire this long after it sees the lock free, the third twice as long. Default 3s.
+	HandoffStagger time.Duration
+	// MaxHandoffAge is how much chain time past the old holder's head a named successor
+	// still acts on a hand-off; later it keeps to the evidence rule. Default 1m.
+	MaxHandoffAge time.Duration
+
 	// FinalizerWaitSlots bounds, in block slots of chain time, the wait after activating this
 	// node's finalizer key until a policy shows it. Default 24.
 	FinalizerWaitSlots int
@@ -95,6 +102,8 @@ func DefaultConfig() Config {
 		HandoffSlots:       24,
 		FinalizerWaitSlots: 24,
 		ContendStagger:     2 * time.Second,
+		HandoffStagger:     3 * time.Second,
+		MaxHandoffAge:      time.Minute,
 		MinPeers:           5,
 		APIFailures:        5,
 		HeadStall:          10 * time.Second,
@@ -176,6 +185,8 @@ func (c Config) Validate() error {
 		{"MinPeers", "min peers", int64(c.MinPeers)},
 		{"MinProducers", "min producers", int64(c.MinProducers)},
 		{"ContendStagger", "contend stagger", int64(c.ContendStagger)},
+		{"HandoffStagger", "handoff stagger", int64(c.HandoffStagger)},
+		{"MaxHandoffAge", "max handoff age", int64(c.MaxHandoffAge)},
 	}
 	for _, p := range nonNegative {
 		if p.n < 0 {
@@ -189,14 +200,15 @@ func (c Config) Validate() error {
 }
 
 // WithBlockInterval returns c for a chain that makes a block every d (an accelerated test
-// network): BlockInterval becomes d, and HeadStall, LIBStall and ProducersWindow, which are
-// chain time, keep their length in blocks.
+// network): BlockInterval becomes d, and HeadStall, LIBStall, ProducersWindow and
+// MaxHandoffAge, which are chain time, keep their length in blocks.
 func (c Config) WithBlockInterval(d time.Duration) Config {
 	if c.BlockInterval > 0 && d > 0 {
 		scale := func(t time.Duration) time.Duration {
 			return time.Duration(float64(t) * float64(d) / float64(c.BlockInterval))
 		}
 		c.HeadStall, c.LIBStall, c.ProducersWindow = scale(c.HeadStall), scale(c.LIBStall), scale(c.ProducersWindow)
+		c.MaxHandoffAge = scale(c.MaxHandoffAge)
 	}
 	c.BlockInterval = d
 	return c

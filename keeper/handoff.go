@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	"github.com/eoskeeper/eoskeeper/nodeos"
 )
 
 // Hand-off bounds.
@@ -15,13 +13,6 @@ const (
 	// PeerFreshness is how recently a standby must have published its status to be named a
 	// successor: three of the agents' 5 s publication intervals.
 	PeerFreshness = 15 * time.Second
-	// HandoffStagger separates successive successors: the second may acquire this long after
-	// it sees the lock free, the third twice as long, so a first successor that died a moment
-	// ago costs seconds, not the evidence wait.
-	HandoffStagger = 3 * time.Second
-	// MaxHandoffAge is how much chain time past the old holder's head a successor still acts
-	// on a hand-off; a node that comes back later keeps to the evidence rule.
-	MaxHandoffAge = time.Minute
 	// maxSuccessors bounds the list a hand-off names.
 	maxSuccessors = 3
 )
@@ -58,7 +49,7 @@ func (k *Keeper) successors(ctx context.Context, wm Block) []Successor {
 	})
 	var out []Successor
 	for i, s := range fit[:min(len(fit), maxSuccessors)] {
-		out = append(out, Successor{Node: s.Node, After: time.Duration(i) * HandoffStagger})
+		out = append(out, Successor{Node: s.Node, After: time.Duration(i) * k.cfg.HandoffStagger})
 	}
 	return out
 }
@@ -93,7 +84,7 @@ func handoffAdmits(e Evidence) (Admission, bool) {
 		if e.Head < h.Watermark.Num {
 			return Admission{Why: fmt.Sprintf("hand-off to this node waits for our block %d to reach its nodeos (head %d)", h.Watermark.Num, e.Head)}, true
 		}
-		if age := time.Duration(e.Head-min(e.Head, h.Head)) * nodeos.BlockInterval; age > MaxHandoffAge {
+		if e.Head-min(e.Head, h.Head) > e.MaxHandoffBlocks {
 			return Admission{}, false
 		}
 	}

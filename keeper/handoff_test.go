@@ -14,10 +14,10 @@ import (
 func TestAdmitHandoff(t *testing.T) {
 	resign := func(mod func(*Evidence)) Evidence {
 		e := Evidence{
-			Node: "c", Role: RoleC, Delay: 6, Healthy: true, PausedConfirmed: true, Head: 510,
+			Node: "c", Role: RoleC, Delay: 6, Healthy: true, PausedConfirmed: true, Head: 510, MaxHandoffBlocks: 120,
 			Record: LockRecord{Node: "a", Watermark: Block{Num: 500, Node: "a"}, Handoff: &Handoff{
 				To: "b", Watermark: Block{Num: 500, Node: "a"}, Reason: "nodeos unhealthy", Head: 505,
-				Successors: []Successor{{Node: "b"}, {Node: "c", After: HandoffStagger}},
+				Successors: []Successor{{Node: "b"}, {Node: "c", After: 3 * time.Second}},
 			}},
 			LastOurBlock: Block{Num: 500},
 		}
@@ -33,14 +33,14 @@ func TestAdmitHandoff(t *testing.T) {
 	}{
 		{"first successor at once", resign(func(e *Evidence) { e.Node, e.Role, e.Delay = "b", RoleB, 2 }), true, PathHandoff, "hand-off to b at block 500 (a resigned: nodeos unhealthy)"},
 		{"second successor waits its head start", resign(func(e *Evidence) { e.FreeFor = time.Second }), false, "", "successor 2"},
-		{"second successor after its head start", resign(func(e *Evidence) { e.FreeFor = HandoffStagger }), true, PathHandoff, "hand-off to c"},
+		{"second successor after its head start", resign(func(e *Evidence) { e.FreeFor = 3 * time.Second }), true, PathHandoff, "hand-off to c"},
 		{"a node not named keeps the evidence rule", resign(func(e *Evidence) {
 			e.Node, e.FreeFor, e.MissedTurns = "d", time.Hour, 1
 		}), false, "", "missed 1 of the 6"},
 		{"a newer block of ours than the watermark", resign(func(e *Evidence) { e.FreeFor, e.LastOurBlock.Num = time.Hour, 501 }), false, "", "missed 0 of the 6"},
 		{"the watermark block not reached yet", resign(func(e *Evidence) { e.FreeFor, e.Head = time.Hour, 499 }), false, "", "waits for our block 500"},
 		{"a stale hand-off is ignored", resign(func(e *Evidence) {
-			e.FreeFor, e.Head = time.Hour, 505+uint32(MaxHandoffAge/(500*time.Millisecond))+1
+			e.FreeFor, e.Head = time.Hour, 505+120+1
 		}), false, "", "missed 0 of the 6"},
 		{"a stale hand-off leaves the evidence rule", resign(func(e *Evidence) {
 			e.FreeFor, e.Head, e.MissedTurns = time.Hour, 2000, 6
@@ -90,7 +90,7 @@ func TestSuccessors(t *testing.T) {
 	}{
 		{"priority order with head starts", fakePeers{statuses: []Status{
 			standby("c", RoleC), standby("a", RoleA), standby("b", RoleB), standby("a-self", RoleA),
-		}}, []Successor{{Node: "a"}, {Node: "b", After: HandoffStagger}, {Node: "c", After: 2 * HandoffStagger}}},
+		}}, []Successor{{Node: "a"}, {Node: "b", After: 3 * time.Second}, {Node: "c", After: 6 * time.Second}}},
 		{"stale, unhealthy, unpaused, demoted, behind and maintenance are skipped", fakePeers{statuses: []Status{
 			standby("b1", RoleB, func(s *Status) { s.Time = now.Add(-PeerFreshness - time.Second) }),
 			standby("b2", RoleB, func(s *Status) { s.Healthy = false }),

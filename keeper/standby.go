@@ -44,19 +44,20 @@ func (k *Keeper) onStandby(ctx context.Context) (State, string) {
 // evidence gathers the admission rule's inputs from this tick's observation and the lock.
 func (k *Keeper) evidence() Evidence {
 	ev := Evidence{
-		Node:            k.cfg.Node,
-		Role:            k.cfg.Role,
-		Delay:           k.cfg.delay(),
-		Healthy:         k.healthy && k.obs.reachable,
-		Maintenance:     k.lock.Maintenance,
-		LockHeld:        k.lock.Held,
-		Record:          k.lock.Record,
-		MissedTurns:     k.missedTurns(k.termSeen, k.cfg.delay()),
-		PausedConfirmed: k.obs.pausedKnown && k.obs.paused,
-		LastOurBlock:    k.obs.lastOur,
-		Head:            k.obs.head,
-		ProducedNewest:  k.obs.lastOur.Num > 0 && k.obs.lastOur.Num <= k.ownThrough,
-		Stagger:         k.cfg.stagger(),
+		Node:             k.cfg.Node,
+		Role:             k.cfg.Role,
+		Delay:            k.cfg.delay(),
+		Healthy:          k.healthy && k.obs.reachable,
+		Maintenance:      k.lock.Maintenance,
+		LockHeld:         k.lock.Held,
+		Record:           k.lock.Record,
+		MissedTurns:      k.missedTurns(k.termSeen, k.cfg.delay()),
+		PausedConfirmed:  k.obs.pausedKnown && k.obs.paused,
+		LastOurBlock:     k.obs.lastOur,
+		Head:             k.obs.head,
+		MaxHandoffBlocks: uint32(k.cfg.MaxHandoffAge / k.cfg.BlockInterval),
+		ProducedNewest:   k.obs.lastOur.Num > 0 && k.obs.lastOur.Num <= k.ownThrough,
+		Stagger:          k.cfg.stagger(),
 	}
 	if !k.lockFreeAt.IsZero() {
 		ev.FreeFor = k.now().Sub(k.lockFreeAt)
