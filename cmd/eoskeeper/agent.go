@@ -158,13 +158,19 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 	if err != nil {
 		return err
 	}
+	deps := keeper.Deps{Finalizer: fin, Alerts: &sink, Sinks: []keeper.StatusSink{&sink}}
+	if cfg.Node.Role.Producer() {
+		// A holder that resigns with its nodeos stopped names successors from the statuses
+		// the agents publish.
+		deps.Peers = keeper.KVPeers(consul.KV(), statusPrefix(cfg))
+	}
 	agent, err := keeper.NewAgent(keeper.AgentConfig{
 		Keeper:    cfg.KeeperConfig(logger.Named("keeper")),
 		Nodeos:    nc,
 		PeerCount: nodeos.PeerCountConfig{ListenPort: uint16(cfg.Nodeos.P2PPort)},
 		Election:  el,
 		Log:       nodeos.FollowerConfig{Path: cfg.Nodeos.LogFile, Start: nodeos.AtEnd(), Logger: logger.Named("log")},
-		Deps:      keeper.Deps{Finalizer: fin, Alerts: &sink, Sinks: []keeper.StatusSink{&sink}},
+		Deps:      deps,
 		Logger:    logger,
 	})
 	if err != nil {
