@@ -167,7 +167,9 @@ func (w *World) run() {
 // startChain lays down a round of history before the agents start (the others produce, our
 // producer misses) and schedules the first slot.
 func (w *World) startChain() {
-	first := nodeos.SlotOf(w.start) - nodeos.Slot(w.chain.sched.RoundBlocks())
+	// Enough history that LIB is past the first block when the agents start, as on a live
+	// chain: the LIB lag plus a round.
+	first := nodeos.SlotOf(w.start) - nodeos.Slot(w.chain.sched.RoundBlocks()) - nodeos.Slot(w.chain.libLag())
 	for s := first; s < nodeos.SlotOf(w.start); s++ {
 		if w.chain.sched.ProducerAt(s) != ourProducer {
 			w.chain.appendMain(block{slot: s, producer: w.chain.sched.ProducerAt(s)})
