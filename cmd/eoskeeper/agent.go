@@ -43,6 +43,10 @@ Usage: eoskeeper agent -config keeper.hcl
 Options:
 
   -config=PATH   the agent's keeper.hcl (required)
+
+  -no-handoff    for drills and comparisons only: a resigning holder reads no published
+                 statuses, so it names no successor and every takeover waits for the
+                 missed-turn evidence (docs/safety.md, section 3.1)
 `)
 }
 
@@ -53,6 +57,7 @@ func (c *AgentCommand) Synopsis() string { return "Run the agent next to a nodeo
 func (c *AgentCommand) Run(args []string) int {
 	fs := flag.NewFlagSet("agent", flag.ContinueOnError)
 	path := fs.String("config", "", "")
+	noHandoff := fs.Bool("no-handoff", false, "")
 	if !parseFlags(c.UI, fs, args, c.Help()) {
 		return 1
 	}
@@ -67,7 +72,7 @@ func (c *AgentCommand) Run(args []string) int {
 	logger := cfg.NewLogger(os.Stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := runAgent(ctx, *path, cfg, logger); err != nil && !errors.Is(err, context.Canceled) {
+	if err := runAgentWith(ctx, *path, cfg, logger, agentOptions{noHandoff: *noHandoff}); err != nil && !errors.Is(err, context.Canceled) {
 		logger.Error("agent stopped", "error", err)
 		return 1
 	}
@@ -90,9 +95,21 @@ func loadForCommand(ui UI, path string) (*Config, bool) {
 	return cfg, true
 }
 
+// agentOptions are the agent's command-line switches beyond its configuration file.
+type agentOptions struct {
+	// noHandoff leaves the keeper without the published statuses (Deps.Peers nil), so a
+	// resigning holder hands nothing on: drills compare hand-off with evidence-only takeovers.
+	noHandoff bool
+}
+
 // runAgent wires the agent and runs it until ctx ends. Every goroutine it starts is stopped
 // and waited for before it returns.
 func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger) error {
+	return runAgentWith(ctx, path, cfg, logger, agentOptions{})
+}
+
+// runAgentWith is runAgent with command-line switches.
+func runAgentWith(ctx context.Context, path string, cfg *Config, logger hclog.Logger, opts agentOptions) error {
 	var wg sync.WaitGroup
 	bg, cancelBG := context.WithCancel(context.WithoutCancel(ctx))
 	defer func() {
@@ -159,7 +176,7 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 		return err
 	}
 	deps := keeper.Deps{Finalizer: fin, Alerts: &sink, Sinks: []keeper.StatusSink{&sink}}
-	if cfg.Node.Role.Producer() {
+	if cfg.Node.Role.Producer() && !opts.noHandoff {
 		// A holder that resigns with its nodeos stopped names successors from the statuses
 		// the agents publish.
 		deps.Peers = keeper.KVPeers(consul.KV(), statusPrefix(cfg))
@@ -179,11 +196,12 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 	k := agent.Keeper()
 	outputs.start(k.Status)
 
-	reg2, err := metrics.NewRegistry(k.Status)
+	build := currentBuild()
+	reg2, err := metrics.NewRegistry(k.Status, metricsBuild(build))
 	if err != nil {
 		return err
 	}
-	h, err := statushttp.NewHandler(statushttp.Config{Status: k.Status, Metrics: metrics.Handler(reg2)})
+	h, err := statushttp.NewHandler(statushttp.Config{Status: k.Status, Build: &build, Metrics: metrics.Handler(reg2)})
 	if err != nil {
 		return err
 	}
@@ -195,6 +213,11 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 		shared := &sharedKeyCheck{kv: consul.KV(), prefix: statusPrefix(cfg), self: cfg.Node.Name, sink: &sink}
 		return publishStatus(ctx, consul.KV(), nodeStatusKey(cfg), k.Status, shared, logger)
 	})
+	if cfg.Node.Role.Producer() {
+		goRun("history", func(ctx context.Context) error {
+			return recordHistory(ctx, consul.KV(), historyKey(cfg), k.Status, logger.Named("history"))
+		})
+	}
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -217,6 +240,6 @@ func runAgent(ctx context.Context, path string, cfg *Config, logger hclog.Logger
 	})
 
 	logger.Info("agent starting", "node", cfg.Node.Name, "role", cfg.Node.Role, "producer", cfg.Producer,
-		"nodeos", cfg.Nodeos.URL, "consul", cfg.Consul.Address, "listen", cfg.HTTP.Listen)
+		"nodeos", cfg.Nodeos.URL, "consul", cfg.Consul.Address, "listen", cfg.HTTP.Listen, "handoff", !opts.noHandoff)
 	return agent.Run(ctx)
 }

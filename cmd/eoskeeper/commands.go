@@ -71,7 +71,7 @@ func dispatch(table []command, args []string, stderr io.Writer) int {
 
 	switch {
 	case wantVersion:
-		fmt.Fprintln(stderr, Version)
+		fmt.Fprintln(stderr, currentBuild().Version)
 		return 0
 	case wantHelp && name == "":
 		fmt.Fprintln(stderr, usage(table))

@@ -148,16 +148,18 @@ func statusPrefix(cfg *Config) string {
 // statusPublishInterval is how often an agent writes its status to Consul.
 const statusPublishInterval = 5 * time.Second
 
-// publishStatus writes the agent's status snapshot to Consul every statusPublishInterval,
+// publishStatus writes the agent's status snapshot, stamped with its version and commit, to
+// Consul every statusPublishInterval,
 // and compares this node's finalizer key with the other agents' (shared may be nil), until
 // ctx ends. Failures are logged once per streak: Consul trouble is not a node failure.
 func publishStatus(ctx context.Context, kv *api.KV, key string, status func() keeper.Status, shared *sharedKeyCheck, log hclog.Logger) error {
 	t := time.NewTicker(statusPublishInterval)
 	defer t.Stop()
 	failing := false
+	build := currentBuild()
 	for {
 		st := status()
-		b, err := json.Marshal(st)
+		b, err := json.Marshal(build.Stamp(st))
 		if err == nil {
 			wctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 			_, err = kv.Put(&api.KVPair{Key: key, Value: b}, (&api.WriteOptions{}).WithContext(wctx))

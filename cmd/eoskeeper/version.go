@@ -2,17 +2,34 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"runtime"
 	"strings"
+
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/buildinfo"
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/metrics"
 )
 
-// Version is the release version, set at build time with
-// -ldflags "-X main.Version=v1.2.3".
-var Version = "dev"
+// Version is the release version, set at build time with -ldflags "-X main.Version=v1.2.3";
+// when empty, the main module's version from the binary's build information.
+var Version = ""
 
-// Commit is the source revision, set at build time with -ldflags "-X main.Commit=<sha>".
+// Commit is the source revision, set at build time with -ldflags "-X main.Commit=<sha>";
+// when empty, the vcs.revision the Go toolchain stamped (and vcs.modified).
 var Commit = ""
+
+// Date is when the release was built (RFC 3339), set at build time with
+// -ldflags "-X main.Date=2026-01-02T03:04:05Z"; when empty, the vcs.time of the revision.
+var Date = ""
+
+// currentBuild describes the running binary.
+func currentBuild() buildinfo.Info {
+	return buildinfo.Read(buildinfo.Info{Version: Version, Commit: Commit, Date: Date})
+}
+
+// metricsBuild is the build for the eoskeeper_build_info metric.
+func metricsBuild(b buildinfo.Info) metrics.Build {
+	return metrics.Build{Version: b.Version, Commit: b.ShortCommit(), GoVersion: b.GoVersion}
+}
 
 // VersionCommand prints the version.
 type VersionCommand struct {
@@ -24,7 +41,10 @@ func (c *VersionCommand) Help() string {
 	return strings.TrimSpace(`
 Usage: eoskeeper version
 
-  Prints the eoskeeper version, its source revision when known, and the Go version.
+  Prints the eoskeeper version, its source revision ("+dirty" when built from a tree with
+  local changes) and build date when known, the Go version and the platform. Agents publish
+  the same version and commit in their status (eoskeeper status, /status) and as the
+  eoskeeper_build_info metric.
 `)
 }
 
@@ -46,10 +66,8 @@ func (c *VersionCommand) Run(args []string) int {
 	return 0
 }
 
+// versionString is the one-line version: "eoskeeper v1.2.3 (commit 0123456789ab,
+// 2026-01-02T03:04:05Z) go1.26.8 linux/amd64".
 func versionString() string {
-	s := "eoskeeper " + Version
-	if Commit != "" {
-		s += " (" + Commit + ")"
-	}
-	return fmt.Sprintf("%s %s %s/%s", s, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return "eoskeeper " + currentBuild().String() + " " + runtime.GOOS + "/" + runtime.GOARCH
 }

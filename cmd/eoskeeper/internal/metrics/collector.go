@@ -34,28 +34,39 @@ var (
 	healthyDesc     = desc("healthy", "1 when the local nodeos passes every health check the admission rule uses.")
 	maintenanceDesc = desc("maintenance", "1 when maintenance mode is on.")
 	transitionsDesc = desc("state_transitions_total", "State transitions of the keeper.")
+	buildInfoDesc   = desc("build_info", "Always 1; the labels name the agent's version, source revision and Go version.",
+		"version", "commit", "goversion")
 )
 
 // states lists every keeper state, so the state metric always has one series per state.
 var states = []keeper.State{keeper.Starting, keeper.Standby, keeper.Candidate, keeper.Leader,
 	keeper.Fencing, keeper.Maintenance, keeper.Watching, keeper.Stopped}
 
+// Build identifies the agent's binary for the build_info metric.
+type Build struct {
+	Version   string
+	Commit    string
+	GoVersion string
+}
+
 // Collector is a prometheus.Collector over a status function.
 type Collector struct {
 	status func() keeper.Status
+	build  Build
 }
 
-// NewCollector returns a collector that calls status at each scrape. status must be cheap
-// and safe for concurrent use (keeper.Keeper.Status is).
-func NewCollector(status func() keeper.Status) *Collector {
-	return &Collector{status: status}
+// NewCollector returns a collector that calls status at each scrape and reports build as
+// eoskeeper_build_info. status must be cheap and safe for concurrent use
+// (keeper.Keeper.Status is).
+func NewCollector(status func() keeper.Status, build Build) *Collector {
+	return &Collector{status: status, build: build}
 }
 
 // Describe sends every descriptor.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{upDesc, headDesc, libDesc, peersDesc, pausedDesc, producingDesc,
 		roleDesc, stateDesc, lockHeldDesc, missedDesc, failoversDesc, lastAgeDesc, firingDesc, apiErrorsDesc,
-		healthyDesc, maintenanceDesc, transitionsDesc} {
+		healthyDesc, maintenanceDesc, transitionsDesc, buildInfoDesc} {
 		ch <- d
 	}
 }
@@ -100,6 +111,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	gauge(healthyDesc, b2f(s.Healthy))
 	gauge(maintenanceDesc, b2f(s.Maintenance))
 	counter(transitionsDesc, float64(s.Transitions))
+	gauge(buildInfoDesc, 1, c.build.Version, c.build.Commit, c.build.GoVersion)
 }
 
 func b2f(b bool) float64 {

@@ -25,6 +25,9 @@ func TestCollectorLeader(t *testing.T) {
 # HELP eoskeeper_alerts_firing Alerts currently firing.
 # TYPE eoskeeper_alerts_firing gauge
 eoskeeper_alerts_firing 2
+# HELP eoskeeper_build_info Always 1; the labels name the agent's version, source revision and Go version.
+# TYPE eoskeeper_build_info gauge
+eoskeeper_build_info{commit="0123456789ab",goversion="go1.26.8",version="v1.2.3"} 1
 # HELP eoskeeper_failovers_total Times this agent took over production.
 # TYPE eoskeeper_failovers_total counter
 eoskeeper_failovers_total 2
@@ -81,7 +84,7 @@ eoskeeper_state_transitions_total 4
 # TYPE eoskeeper_up gauge
 eoskeeper_up 1
 `
-	c := NewCollector(func() keeper.Status { return s })
+	c := NewCollector(func() keeper.Status { return s }, Build{Version: "v1.2.3", Commit: "0123456789ab", GoVersion: "go1.26.8"})
 	if err := testutil.CollectAndCompare(c, strings.NewReader(want)); err != nil {
 		t.Error(err)
 	}
@@ -95,7 +98,7 @@ func TestCollectorUnknowns(t *testing.T) {
 # TYPE eoskeeper_up gauge
 eoskeeper_up 0
 `
-	c := NewCollector(func() keeper.Status { return s })
+	c := NewCollector(func() keeper.Status { return s }, Build{})
 	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "eoskeeper_up", "eoskeeper_peers", "eoskeeper_paused", "eoskeeper_last_produced_age_seconds"); err != nil {
 		t.Error(err)
 	}
@@ -105,7 +108,7 @@ eoskeeper_up 0
 func TestCollectorReadsAtScrapeTime(t *testing.T) {
 	var head atomic.Uint32
 	reg := prometheus.NewPedanticRegistry()
-	if err := reg.Register(NewCollector(func() keeper.Status { return keeper.Status{Head: head.Load(), State: keeper.Standby} })); err != nil {
+	if err := reg.Register(NewCollector(func() keeper.Status { return keeper.Status{Head: head.Load(), State: keeper.Standby} }, Build{})); err != nil {
 		t.Fatal(err)
 	}
 	for _, h := range []uint32{10, 11, 500} {

@@ -11,11 +11,11 @@ import (
 )
 
 // NewRegistry returns a new registry (never the default one) holding a Collector over
-// status and the Go runtime and process collectors.
-func NewRegistry(status func() keeper.Status) (*prometheus.Registry, error) {
+// status and build, and the Go runtime and process collectors.
+func NewRegistry(status func() keeper.Status, build Build) (*prometheus.Registry, error) {
 	reg := prometheus.NewRegistry()
 	for _, c := range []prometheus.Collector{
-		NewCollector(status),
+		NewCollector(status, build),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	} {

@@ -25,7 +25,7 @@ func TestMetricsPromlint(t *testing.T) {
 		PausedKnown: true, Producing: true, LastProducedAt: now.Add(-time.Second),
 		Healthy: true, LockHeld: true, Failovers: 1, Firing: []string{"x"},
 	}
-	reg, err := NewRegistry(func() keeper.Status { return s })
+	reg, err := NewRegistry(func() keeper.Status { return s }, Build{Version: "v1.2.3", Commit: "0123456789ab+dirty", GoVersion: "go1.26.8"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestMetricsPromlint(t *testing.T) {
 
 	// The scrape holds every metric the collector describes, so the lint covered them all.
 	descs := make(chan *prometheus.Desc, 64)
-	NewCollector(func() keeper.Status { return s }).Describe(descs)
+	NewCollector(func() keeper.Status { return s }, Build{}).Describe(descs)
 	close(descs)
 	described := len(descs)
 	found := 0

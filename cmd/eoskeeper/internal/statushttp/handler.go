@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/buildinfo"
 	"github.com/eoskeeper/eoskeeper/keeper"
 )
 
@@ -30,6 +31,7 @@ const DefaultMaxAge = 15 * time.Second
 // Config configures the handler.
 type Config struct {
 	Status  func() keeper.Status // required; must be safe for concurrent use
+	Build   *buildinfo.Info      // Optional: /status adds its version and commit to the status
 	Metrics http.Handler         // Optional, served at /metrics
 	MaxAge  time.Duration        // Optional, defaults to DefaultMaxAge; negative disables the check
 	Now     func() time.Time     // Optional, defaults to time.Now
@@ -77,6 +79,10 @@ type roleReply struct {
 }
 
 func (h *handler) status(w http.ResponseWriter, _ *http.Request) {
+	if h.cfg.Build != nil {
+		writeJSON(w, http.StatusOK, h.cfg.Build.Stamp(h.cfg.Status()))
+		return
+	}
 	writeJSON(w, http.StatusOK, h.cfg.Status())
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/buildinfo"
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/metrics"
 	"github.com/eoskeeper/eoskeeper/keeper"
 )
@@ -30,7 +31,7 @@ func (f *fixed) set(s keeper.Status) { f.mu.Lock(); f.s = s; f.mu.Unlock() }
 
 func newServer(t *testing.T, f *fixed) *httptest.Server {
 	t.Helper()
-	reg, err := metrics.NewRegistry(f.get)
+	reg, err := metrics.NewRegistry(f.get, metrics.Build{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,5 +214,30 @@ func TestServeReportsListenError(t *testing.T) {
 	err = Serve(context.Background(), l.Addr().String(), h)
 	if err == nil || !strings.Contains(err.Error(), "statushttp: listen") {
 		t.Errorf("err = %v, want a listen error", err)
+	}
+}
+
+// TestStatusCarriesBuild: with a Build, /status is the status plus the agent's version and
+// commit; without one, it has neither.
+func TestStatusCarriesBuild(t *testing.T) {
+	f := &fixed{s: healthyStandby()}
+	build := &buildinfo.Info{Version: "v1.2.3", Commit: "0123456789abcdef", Modified: true}
+	h, err := NewHandler(Config{Status: f.get, Build: build, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	_, body := get(t, srv.URL+"/status")
+	var got buildinfo.Stamped
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatalf("/status: %v\n%s", err, body)
+	}
+	if got.Version != "v1.2.3" || got.Commit != "0123456789ab+dirty" || got.Node != "bp-b" || got.State != keeper.Standby {
+		t.Errorf("/status with a build:\n%s", body)
+	}
+	_, body = get(t, newServer(t, f).URL+"/status")
+	if strings.Contains(body, `"version"`) || strings.Contains(body, `"commit"`) {
+		t.Errorf("/status without a build names one:\n%s", body)
 	}
 }
