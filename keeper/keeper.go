@@ -43,6 +43,8 @@ type machine struct {
 	transitions uint64
 	// admitted is the admission that moved the node to Candidate.
 	admitted Admission
+	// waiting is why the admission rule refused this node at its last evaluation in standby.
+	waiting string
 }
 
 // fitness is health's verdict: whether nodeos is fit to produce, and every reason it is not.

@@ -37,6 +37,9 @@ func (k *Keeper) publish(now time.Time) {
 		Demoted: k.demotedAt != 0, LastTakeover: k.lastTakeover,
 	}
 	s.DistinctProducers, _ = o.distinctProducers(k.cfg.windowBlocks())
+	if k.state == Standby {
+		s.Waiting = k.waiting
+	}
 	if k.deps.Finalizer != nil {
 		s.FinalizerKey = k.deps.Finalizer.Key()
 	}

@@ -13,6 +13,7 @@ func (k *Keeper) onStandby(ctx context.Context) (State, string) {
 		return k.stay(ctx)
 	}
 	k.retireStale(ctx)
+	k.waiting = ""
 	if k.obs.pausedKnown && k.obs.paused {
 		k.alerts.clear(k.now(), alertUnpausedWithoutLock)
 	}
@@ -31,6 +32,7 @@ func (k *Keeper) onStandby(ctx context.Context) (State, string) {
 	ev := k.evidence()
 	adm := Admit(ev)
 	if !adm.Contend {
+		k.waiting = adm.Why
 		if ev.Record.Handoff != nil && ev.Record.Handoff.To == k.cfg.Node {
 			k.log.Debug("hand-off to this node not taken", "why", adm.Why, "handoff_block", ev.Record.Handoff.Watermark.Num,
 				"last_our_block", ev.LastOurBlock.Num, "lock_held", ev.LockHeld)

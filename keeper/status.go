@@ -15,6 +15,9 @@ type Status struct {
 	StateSince  time.Time `json:"state_since"`
 	StateReason string    `json:"state_reason"`
 	Transitions uint64    `json:"transitions"`
+	// Waiting is, for a standby, why the admission rule does not let it contend now (the
+	// turns it still waits for, its health, the lock held by another node).
+	Waiting string `json:"waiting,omitempty"`
 
 	// Nodeos as last observed.
 	Reachable        bool      `json:"reachable"`
