@@ -1,14 +1,19 @@
 // Command drill runs eoskeeper's failover drills with real processes (package internal/drill)
 // and prints the results as a table.
 //
-//	drill [-scenarios 1,4,6,12] [-seed=false] [-markdown FILE] [-bin bin] [-run-dir DIR] [-block-interval 50ms]
+//	drill [-scenarios 1,4,6,12] [-seed=false] [-evidence=false] [-markdown FILE] [-bin bin] [-run-dir DIR]
+//	      [-block-interval 50ms] [-producers 4]
 //	drill -bench 10m [-block-interval 500ms] [-poll-interval 1s] [-markdown FILE]
 //
 // With -bench it runs no scenario but measures the agents' steady state instead: resident
 // memory, CPU and Consul requests of each agent process over the given window.
 //
 // Each scenario runs under eoskeeper and then under the seed's policy (bin/baseline: a standby
-// resumes after a wall-time span without our producer, with no lock), side by side.
+// resumes after a wall-time span without our producer, with no lock), side by side; the crash
+// scenarios (1a: A's nodeos killed right after one of our turns ends, 1b: at the first slot of
+// one) also run with the agents' hand-off disabled (`eoskeeper agent -no-handoff`), so the
+// table compares the hand-off, the evidence rule alone and the seed. -scenarios 1 selects 1a
+// and 1b.
 //
 // It needs bin/eoskeeper, bin/nodeosnet, bin/baseline and bin/consul, and root for network namespaces
 // (without them it runs on loopback and skips the scenarios that cut links). It exits 1 when
@@ -39,11 +44,13 @@ func main() {
 
 func run(args []string) int {
 	fs := flag.NewFlagSet("drill", flag.ContinueOnError)
-	list := fs.String("scenarios", "", "comma-separated scenario numbers (default: all implemented)")
+	list := fs.String("scenarios", "", "comma-separated scenarios, e.g. 1,1b,4 (default: all implemented)")
 	md := fs.String("markdown", "", "also write the table as Markdown to this file")
 	bin := fs.String("bin", "bin", "directory holding eoskeeper, nodeosnet and consul")
 	runDir := fs.String("run-dir", "", "directory for logs and configurations (default: a new temporary directory)")
 	interval := fs.Duration("block-interval", 50*time.Millisecond, "simulated chain's wall time per block")
+	producers := fs.Int("producers", 4, "size of the simulated chain's producer schedule")
+	evidence := fs.Bool("evidence", true, "also run the crash scenarios with the agents' hand-off disabled (-no-handoff)")
 	noNetns := fs.Bool("no-netns", false, "run on loopback even where network namespaces work")
 	seed := fs.Bool("seed", true, "also run each scenario under the seed's policy (bin/baseline) for comparison")
 	bench := fs.Duration("bench", 0, "measure the agents' steady state over this window instead of running scenarios")
@@ -51,11 +58,11 @@ func run(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	var ids []int
+	var ids []string
 	if *list != "" {
 		for _, s := range strings.Split(*list, ",") {
-			id, err := strconv.Atoi(strings.TrimSpace(s))
-			if err != nil {
+			id := strings.TrimSpace(s)
+			if n, err := strconv.Atoi(strings.TrimRight(id, "abcdefghijklmnopqrstuvwxyz")); err != nil || n <= 0 {
 				fmt.Fprintf(os.Stderr, "drill: bad scenario %q\n", s)
 				return 2
 			}
@@ -83,7 +90,8 @@ func run(args []string) int {
 	logger.Info("run directory", "path", *runDir, "netns", !*noNetns && drill.NetnsAvailable())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts := drill.Options{BinDir: binDir, RunDir: *runDir, BlockInterval: *interval, PollInterval: *poll, NoNetns: *noNetns, Logger: logger}
+	opts := drill.Options{BinDir: binDir, RunDir: *runDir, BlockInterval: *interval, Producers: *producers, PollInterval: *poll,
+		NoNetns: *noNetns, Evidence: *evidence, Logger: logger}
 	start := time.Now()
 	if *bench > 0 {
 		return runBench(ctx, opts, *bench, *md, start)

@@ -30,6 +30,9 @@ type Options struct {
 	PollInterval time.Duration
 	// NoNetns forces the loopback topology even where namespaces work.
 	NoNetns bool
+	// Evidence also runs the crash scenarios with the agents' hand-off disabled
+	// (`eoskeeper agent -no-handoff`), for comparison with the hand-off.
+	Evidence bool
 	// Logger receives progress; default hclog.NewNullLogger().
 	Logger hclog.Logger
 }
@@ -77,7 +80,7 @@ type Cluster struct {
 	servers    []*proc
 	nodeosnet  *proc
 	ours       string
-	// policy is the failover policy under test: policyKeeper or policySeed.
+	// policy is the failover policy under test: policyKeeper, policyEvidence or policySeed.
 	policy    string
 	alerts    *alertSink
 	influx    *proc
@@ -88,8 +91,9 @@ type Cluster struct {
 
 // The failover policies the drill compares.
 const (
-	policyKeeper = "eoskeeper"
-	policySeed   = "seed"
+	policyKeeper   = "eoskeeper"
+	policyEvidence = "evidence-only"
+	policySeed     = "seed"
 )
 
 func (o *Options) defaults() {
@@ -226,9 +230,10 @@ func consulPortArgs(http, server, serf, wan int) []string {
 		"-hcl", "disable_update_check = true", "-log-level", "info"}
 }
 
-// consulJoins are the -retry-join arguments for the three servers.
+// consulJoins are the -retry-join arguments for the three servers. A client started before
+// the servers listen retries every second (Consul's default is 30 s).
 func (c *Cluster) consulJoins() []string {
-	var joins []string
+	joins := []string{"-retry-interval", "1s"}
 	for i := range 3 {
 		joins = append(joins, "-retry-join", fmt.Sprintf("%s:%d", c.topo.consulIP(1), 7400+i))
 	}
@@ -359,8 +364,11 @@ func (c *Cluster) startAgent(h *host) error {
 	if err := os.WriteFile(h.config, []byte(c.keeperHCL(h)), 0o600); err != nil {
 		return fmt.Errorf("drill: write %s: %w", h.config, err)
 	}
-	p, err := startProc("agent-"+h.name, filepath.Join(c.dir, "agent-"+h.name+".log"),
-		c.topo.wrap(h.name, []string{c.bin("eoskeeper"), "agent", "-config", h.config}))
+	argv := []string{c.bin("eoskeeper"), "agent", "-config", h.config}
+	if c.policy == policyEvidence {
+		argv = append(argv, "-no-handoff")
+	}
+	p, err := startProc("agent-"+h.name, filepath.Join(c.dir, "agent-"+h.name+".log"), c.topo.wrap(h.name, argv))
 	if err != nil {
 		return err
 	}

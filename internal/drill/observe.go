@@ -27,10 +27,11 @@ type referee struct {
 	Check          string        `json:"check"`
 }
 
-// chainStatus is the nodeosnet network's clock.
+// chainStatus is the nodeosnet network's clock and schedule.
 type chainStatus struct {
-	Slot nodeos.Slot `json:"slot"`
-	Ours string      `json:"ours"`
+	Slot     nodeos.Slot `json:"slot"`
+	Ours     string      `json:"ours"`
+	Schedule []string    `json:"schedule"`
 }
 
 // nodeStatus is a node's state as nodeosnet reports it.

@@ -42,8 +42,9 @@ func (r Result) cells() []string {
 	if policy == "" {
 		policy = policyKeeper
 	}
+	id := fmt.Sprint(r.ID) + r.Sub
 	if r.Skipped {
-		return []string{fmt.Sprint(r.ID), r.Name, policy, r.Topology, "-", "-", "-", "-", "-", "-", r.verdict(), r.Note}
+		return []string{id, r.Name, policy, r.Topology, "-", "-", "-", "-", "-", "-", "-", r.verdict(), r.Note}
 	}
 	bounds := fmt.Sprintf("%d / ≤%d", r.MinMissed, r.MaxMissed)
 	if r.Unbounded {
@@ -53,12 +54,16 @@ func (r Result) cells() []string {
 	if alerts == "" {
 		alerts = "-"
 	}
-	return []string{fmt.Sprint(r.ID), r.Name, policy, r.Topology, fmt.Sprint(r.DoubleProduced),
+	path := r.Path
+	if path == "" {
+		path = "-"
+	}
+	return []string{id, r.Name, policy, r.Topology, path, fmt.Sprint(r.DoubleProduced),
 		fmt.Sprintf("%d", r.Missed), bounds, wall, FormatSlots(r.FailoverSlots), alerts,
 		r.verdict(), r.Note}
 }
 
-var header = []string{"#", "scenario", "policy", "topology", "double-produced turns", "missed turns", "eoskeeper min / max",
+var header = []string{"#", "scenario", "policy", "topology", "takeover path", "double-produced turns", "missed turns", "eoskeeper min / max",
 	"failover (wall)", "failover (slots)", "alerts", "result", "notes"}
 
 // WriteTable prints the results as an aligned text table.

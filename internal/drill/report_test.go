@@ -9,7 +9,9 @@ import (
 
 func TestWriteMarkdown(t *testing.T) {
 	results := []Result{
-		{ID: 1, Name: "nodeos killed", Topology: "netns", Policy: policyKeeper, Missed: 2, MinMissed: 2, MaxMissed: 3,
+		{ID: 1, Sub: "a", Name: "nodeos killed", Topology: "netns", Policy: policyKeeper, Path: "handoff", Missed: 0, MinMissed: 0, MaxMissed: 1,
+			FailoverWall: 2512 * time.Millisecond, FailoverSlots: 30, Alerts: "fired a:holder_unhealthy", Pass: true, Note: "A back paused"},
+		{ID: 1, Sub: "a", Name: "nodeos killed", Topology: "netns", Policy: policyEvidence, Path: "evidence", Missed: 2, MinMissed: 2, MaxMissed: 3,
 			FailoverWall: 5612 * time.Millisecond, FailoverSlots: 111, Alerts: "fired a:holder_unhealthy", Pass: true, Note: "A back paused"},
 		{ID: 1, Name: "nodeos killed", Topology: "netns", Policy: policySeed, DoubleProduced: 3, Missed: 2, MinMissed: 2, MaxMissed: 3,
 			Note: "A unpaused beside B"},
@@ -24,18 +26,19 @@ func TestWriteMarkdown(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"Drill of 2026-11-25 19:00 UTC on box: 4 producers, 50ms blocks",
-		"| 1 | nodeos killed | eoskeeper | netns | 0 | 2 | 2 / ≤3 | 5.6s | 111 | fired a:holder_unhealthy | pass | A back paused |",
-		"| 1 | nodeos killed | seed | netns | 3 | 2 | 2 / ≤3 | - | - | - | DOUBLE-PRODUCED | A unpaused beside B |",
-		"| 6 | cut \\| off | eoskeeper | no netns | - | - | - | - | - | - | skipped | needs network namespaces |",
-		"| 4 | agent killed | eoskeeper | netns | 1 | 0 | 0 / ≤0 | - | - | - | FAIL |",
-		"| 13 | maintenance | eoskeeper | netns | 0 | 9 | no automatic action | - | - | - | pass |",
+		"| 1a | nodeos killed | eoskeeper | netns | handoff | 0 | 0 | 0 / ≤1 | 2.5s | 30 | fired a:holder_unhealthy | pass | A back paused |",
+		"| 1a | nodeos killed | evidence-only | netns | evidence | 0 | 2 | 2 / ≤3 | 5.6s | 111 | fired a:holder_unhealthy | pass | A back paused |",
+		"| 1 | nodeos killed | seed | netns | - | 3 | 2 | 2 / ≤3 | - | - | - | DOUBLE-PRODUCED | A unpaused beside B |",
+		"| 6 | cut \\| off | eoskeeper | no netns | - | - | - | - | - | - | - | skipped | needs network namespaces |",
+		"| 4 | agent killed | eoskeeper | netns | - | 1 | 0 | 0 / ≤0 | - | - | - | FAIL |",
+		"| 13 | maintenance | eoskeeper | netns | - | 0 | 9 | no automatic action | - | - | - | pass |",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, out)
 		}
 	}
-	if n := strings.Count(out, "\n| "); n != 6 {
-		t.Errorf("got %d table lines, want header + 5 rows:\n%s", n, out)
+	if n := strings.Count(out, "\n| "); n != 7 {
+		t.Errorf("got %d table lines, want header + 6 rows:\n%s", n, out)
 	}
 	var failed []int
 	for _, r := range results {

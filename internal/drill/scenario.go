@@ -18,11 +18,17 @@ func healthyStandby(s keeper.Status) bool { return s.State == keeper.Standby && 
 
 // Result is the outcome of one scenario under one failover policy.
 type Result struct {
-	ID       int
+	ID int
+	// Sub tells apart the variants of one scenario (the fault's timing: "a", "b"); may be empty.
+	Sub      string
 	Name     string
 	Topology string // "netns" or "no netns"
-	// Policy is "eoskeeper" or "seed" (the original daemon's rule, shown for comparison).
+	// Policy is "eoskeeper", "evidence-only" (the agents with hand-off disabled) or "seed"
+	// (the original daemon's rule), the last two shown for comparison.
 	Policy string
+	// Path is how the new producer took the lock, from its status's LastTakeover.Path
+	// (handoff, evidence, switchover, last-producer); empty when it reports none.
+	Path string
 	// DoubleProduced counts our producer's turns signed by two nodes over the whole run.
 	DoubleProduced int
 	// Missed counts our producer's turns without a block from the fault on.
@@ -47,61 +53,81 @@ type Result struct {
 
 // scenario is one drill scenario run against a steady cluster.
 type scenario struct {
-	id   int
+	id  int
+	sub string
+	// name describes the fault.
 	name string
 	// needsNetns marks scenarios that cut real links.
 	needsNetns bool
 	run        func(ctx context.Context, c *Cluster, r *Result) error
 	// seed is why the seed policy's row is not run ("" runs it with run).
 	seed string
+	// path is the takeover path eoskeeper must take ("" for no check); evidence marks the
+	// scenarios also run with the agents' hand-off disabled, which must take the evidence path.
+	path     string
+	evidence bool
 }
 
-// Scenarios lists the implemented scenario numbers, in order.
-func Scenarios() []int {
-	var ids []int
+// label is the scenario's number and variant, as -scenarios selects it: "1a", "2".
+func (s scenario) label() string { return strconv.Itoa(s.id) + s.sub }
+
+// Scenarios lists the implemented scenarios' labels, in order.
+func Scenarios() []string {
+	var ids []string
 	for _, s := range allScenarios {
-		ids = append(ids, s.id)
+		ids = append(ids, s.label())
 	}
 	return ids
 }
 
 var allScenarios = []scenario{
-	{1, "holder's nodeos killed, later restarted", false, scenarioNodeosKilled, ""},
-	{2, "holder's nodeos stopped (SIGSTOP), then continued", false, scenarioNodeosStopped, ""},
-	{3, "holder's nodeos stalled (head stops, HTTP answers)", false, scenarioNodeosStalled, ""},
-	{4, "holder's agent SIGKILLed, nodeos keeps producing", false, scenarioAgentKilled, ""},
-	{5, "holder's agent SIGSTOPped past the session TTL, then continued", false, scenarioAgentStopped, ""},
-	{6, "holder cut off from Consul (link down)", true, scenarioConsulCut, ""},
-	{7, "holder cut off from the chain network, not from Consul", false, scenarioChainCut, ""},
-	{8, "Consul leader killed; later all three servers restarted", false, scenarioConsulServers, ""},
-	{9, "A and B both dead: C takes over", false, scenarioTwoDead, ""},
-	{10, "holder's link to Consul flapping", true, scenarioLinkFlap, ""},
-	{11, "InfluxDB and every alert channel unreachable", true, scenarioOutputsDown, "the seed has no InfluxDB or alert outputs to lose"},
-	{12, "planned switchover A → B, then B → A", false, scenarioSwitchover, "the seed has no planned switchover"},
-	{13, "maintenance mode on, then the holder's nodeos killed", false, scenarioMaintenance, ""},
-	{14, "repaired A rejoins after B took over (no failback)", false, scenarioRejoin, ""},
+	{id: 1, sub: "a", name: "holder's nodeos killed between our turns, later restarted", run: scenarioNodeosKilled(betweenTurns),
+		path: keeper.PathHandoff, evidence: true},
+	{id: 1, sub: "b", name: "holder's nodeos killed inside our turn, later restarted", run: scenarioNodeosKilled(insideTurn),
+		path: keeper.PathHandoff, evidence: true},
+	{id: 2, name: "holder's nodeos stopped (SIGSTOP), then continued", run: scenarioNodeosStopped, path: keeper.PathHandoff},
+	{id: 3, name: "holder's nodeos stalled (head stops, HTTP answers)", run: scenarioNodeosStalled, path: keeper.PathHandoff},
+	{id: 4, name: "holder's agent SIGKILLed, nodeos keeps producing", run: scenarioAgentKilled},
+	{id: 5, name: "holder's agent SIGSTOPped past the session TTL, then continued", run: scenarioAgentStopped},
+	{id: 6, name: "holder cut off from Consul (link down)", needsNetns: true, run: scenarioConsulCut},
+	{id: 7, name: "holder cut off from the chain network, not from Consul", run: scenarioChainCut, path: keeper.PathHandoff},
+	{id: 8, name: "Consul leader killed; later all three servers restarted", run: scenarioConsulServers},
+	{id: 9, name: "A and B both dead: C takes over", run: scenarioTwoDead, path: keeper.PathHandoff},
+	{id: 10, name: "holder's link to Consul flapping", needsNetns: true, run: scenarioLinkFlap},
+	{id: 11, name: "InfluxDB and every alert channel unreachable", needsNetns: true, run: scenarioOutputsDown,
+		seed: "the seed has no InfluxDB or alert outputs to lose"},
+	{id: 12, name: "planned switchover A → B, then B → A", run: scenarioSwitchover, seed: "the seed has no planned switchover",
+		path: keeper.PathSwitchover},
+	{id: 13, name: "maintenance mode on, then the holder's nodeos killed", run: scenarioMaintenance},
+	{id: 14, name: "repaired A rejoins after B took over (no failback)", run: scenarioRejoin, path: keeper.PathHandoff},
 }
 
-// Run runs the scenarios with the given ids (all when empty), each on a fresh cluster: first
-// under eoskeeper, then, unless seed is false, under the seed's policy for comparison.
-func Run(ctx context.Context, opts Options, ids []int, seed bool) ([]Result, error) {
+// Run runs the scenarios with the given ids (all when empty; "1" selects 1a and 1b, "1a" one
+// variant), each on a fresh cluster: first under eoskeeper, then, where the scenario is marked
+// and opts.Evidence is set, with the agents' hand-off disabled, then, unless seed is false,
+// under the seed's policy for comparison.
+func Run(ctx context.Context, opts Options, ids []string, seed bool) ([]Result, error) {
 	opts.defaults()
 	netns := !opts.NoNetns && NetnsAvailable()
 	topo := "netns"
 	if !netns {
 		topo = "no netns"
 	}
-	want := map[int]bool{}
+	want := map[string]bool{}
 	for _, id := range ids {
 		want[id] = true
 	}
+	matched := map[string]bool{}
 	var out []Result
 	for _, s := range allScenarios {
-		if len(ids) > 0 && !want[s.id] {
+		if len(ids) > 0 && !want[s.label()] && !want[strconv.Itoa(s.id)] {
 			continue
 		}
-		delete(want, s.id)
+		matched[s.label()], matched[strconv.Itoa(s.id)] = true, true
 		policies := []string{policyKeeper}
+		if opts.Evidence && s.evidence {
+			policies = append(policies, policyEvidence)
+		}
 		if seed {
 			policies = append(policies, policySeed)
 		}
@@ -113,14 +139,16 @@ func Run(ctx context.Context, opts Options, ids []int, seed bool) ([]Result, err
 		}
 	}
 	for id := range want {
-		return out, fmt.Errorf("drill: scenario %d is not implemented", id)
+		if !matched[id] {
+			return out, fmt.Errorf("drill: scenario %s is not implemented", id)
+		}
 	}
 	return out, nil
 }
 
 // runOne runs scenario s under policy on a fresh cluster.
 func runOne(ctx context.Context, opts Options, s scenario, policy string, netns bool, topo string) Result {
-	r := Result{ID: s.id, Name: s.name, Topology: topo, Policy: policy}
+	r := Result{ID: s.id, Sub: s.sub, Name: s.name, Topology: topo, Policy: policy}
 	switch {
 	case policy == policySeed && s.seed != "":
 		r.Skipped, r.Note = true, s.seed
@@ -129,16 +157,21 @@ func runOne(ctx context.Context, opts Options, s scenario, policy string, netns 
 		r.Skipped, r.Note = true, "needs network namespaces"
 		return r
 	}
-	opts.Logger.Info("scenario starting", "id", s.id, "policy", policy, "name", s.name)
-	dir := filepath.Join(opts.RunDir, fmt.Sprintf("scenario-%02d-%s", s.id, policy))
+	opts.Logger.Info("scenario starting", "id", s.label(), "policy", policy, "name", s.name)
+	dir := filepath.Join(opts.RunDir, fmt.Sprintf("scenario-%02d%s-%s", s.id, s.sub, policy))
 	c, err := startCluster(ctx, opts, netns, dir, policy)
 	if err != nil {
 		r.Note, r.Err = "steady state: "+err.Error(), true
-		opts.Logger.Error("scenario failed", "id", s.id, "policy", policy, "error", err, "logs", dir)
+		opts.Logger.Error("scenario failed", "id", s.label(), "policy", policy, "error", err, "logs", dir)
 		return r
 	}
 	err = s.run(ctx, c, &r)
 	if err == nil {
+		want := s.path
+		if policy == policyEvidence && want != "" {
+			want = keeper.PathEvidence
+		}
+		c.recordPath(ctx, &r, want)
 		err = c.judge(ctx, &r)
 	}
 	c.Close()
@@ -146,8 +179,8 @@ func runOne(ctx context.Context, opts Options, s scenario, policy string, netns 
 		r.Pass, r.Err = false, true
 		r.Note = strings.TrimSpace(r.Note + " " + err.Error())
 	}
-	opts.Logger.Info("scenario done", "id", s.id, "policy", policy, "pass", r.Pass, "double", r.DoubleProduced,
-		"missed", r.Missed, "failover", r.FailoverWall, "alerts", r.Alerts, "note", r.Note, "logs", dir)
+	opts.Logger.Info("scenario done", "id", s.label(), "policy", policy, "pass", r.Pass, "double", r.DoubleProduced,
+		"missed", r.Missed, "path", r.Path, "failover", r.FailoverWall, "alerts", r.Alerts, "note", r.Note, "logs", dir)
 	if r.Failed() {
 		dumpLogTails(opts, dir)
 	}

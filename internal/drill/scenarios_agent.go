@@ -89,7 +89,7 @@ func scenarioAgentStopped(ctx context.Context, c *Cluster, r *Result) error {
 	if err := sleepCtx(ctx, c.rounds(4)); err != nil {
 		return err
 	}
-	if c.policy == policyKeeper {
+	if c.policy != policySeed {
 		if !c.alerts.fired(woke, "a", "lock_lost") {
 			r.Note = appendNote(r.Note, "FAIL: A did not report its lock lost on waking")
 		}
@@ -166,9 +166,9 @@ func scenarioSwitchover(ctx context.Context, c *Cluster, r *Result) error {
 }
 
 func scenarioMaintenance(ctx context.Context, c *Cluster, r *Result) error {
-	r.Unbounded = c.policy == policyKeeper
+	r.Unbounded = c.policy != policySeed
 	r.MinMissed, r.MaxMissed = priority["B"], priority["B"]+1
-	if c.policy == policyKeeper {
+	if c.policy != policySeed {
 		if err := c.operator(ctx, "a", "pause", "-reason", "drill"); err != nil {
 			return err
 		}

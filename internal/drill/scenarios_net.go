@@ -17,7 +17,7 @@ func (c *Cluster) steadyAfter(ctx context.Context, f fault, r *Result, what stri
 		return err
 	}
 	switch {
-	case len(others) > 0 && c.policy == policyKeeper:
+	case len(others) > 0 && c.policy != policySeed:
 		r.Note = appendNote(r.Note, fmt.Sprintf("FAIL: %v produced during %s", others, what))
 	case len(others) > 0:
 		r.Note = appendNote(r.Note, fmt.Sprintf("%v produced during %s", others, what))
@@ -98,7 +98,7 @@ func (c *Cluster) partition(ctx context.Context, name string) error {
 
 func scenarioChainCut(ctx context.Context, c *Cluster, r *Result) error {
 	detect := libStall + time.Second
-	r.MinMissed, r.MaxMissed = priority["B"], priority["B"]+c.turnsIn(detect)+1
+	c.setBounds(r, c.handoffMax(anyTime, detect), priority["B"], priority["B"]+c.turnsIn(detect)+1)
 	f, err := c.faultUntilTakeover(ctx, r, func(ctx context.Context) error { return c.partition(ctx, "a") }, 60*time.Second)
 	if err != nil {
 		return err

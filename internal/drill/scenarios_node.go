@@ -108,29 +108,36 @@ func appendNote(note, s string) string {
 	return note + "; " + s
 }
 
-func scenarioNodeosKilled(ctx context.Context, c *Cluster, r *Result) error {
-	r.MinMissed, r.MaxMissed = priority["B"], priority["B"]+1
-	f, err := c.faultUntilTakeover(ctx, r, c.nodeosAction("kill"), 60*time.Second)
-	if err != nil {
-		return err
+// scenarioNodeosKilled kills A's nodeos at the moment t names, restarts it once another node
+// produces, and watches one more turn of ours.
+func scenarioNodeosKilled(t faultTiming) func(ctx context.Context, c *Cluster, r *Result) error {
+	return func(ctx context.Context, c *Cluster, r *Result) error {
+		c.setBounds(r, c.handoffMax(t, c.crashDetect()), priority["B"], priority["B"]+1)
+		if err := c.waitTiming(ctx, t); err != nil {
+			return err
+		}
+		f, err := c.faultUntilTakeover(ctx, r, c.nodeosAction("kill"), c.takeoverTimeout(60*time.Second))
+		if err != nil {
+			return err
+		}
+		if err := sleepCtx(ctx, c.settle()); err != nil {
+			return err
+		}
+		if err := c.restartNodeos(ctx, "a"); err != nil {
+			return err
+		}
+		if err := c.observeOurTurn(ctx, c.settle()); err != nil {
+			return err
+		}
+		if err := c.checkAPaused(ctx, f, r, "A restarted"); err != nil {
+			return err
+		}
+		return c.countAfter(ctx, f.slot, "a", r)
 	}
-	if err := sleepCtx(ctx, c.rounds(2)); err != nil {
-		return err
-	}
-	if err := c.restartNodeos(ctx, "a"); err != nil {
-		return err
-	}
-	if err := sleepCtx(ctx, c.rounds(3)); err != nil {
-		return err
-	}
-	if err := c.checkAPaused(ctx, f, r, "A restarted"); err != nil {
-		return err
-	}
-	return c.countAfter(ctx, f.slot, "a", r)
 }
 
 func scenarioNodeosStopped(ctx context.Context, c *Cluster, r *Result) error {
-	r.MinMissed, r.MaxMissed = priority["B"], priority["B"]+c.turnsIn(hungDetect)+1
+	c.setBounds(r, c.handoffMax(anyTime, hungDetect), priority["B"], priority["B"]+c.turnsIn(hungDetect)+1)
 	f, err := c.faultUntilTakeover(ctx, r, c.nodeosAction("stop"), 90*time.Second)
 	if err != nil {
 		return err
@@ -139,7 +146,7 @@ func scenarioNodeosStopped(ctx context.Context, c *Cluster, r *Result) error {
 	if err != nil {
 		return err
 	}
-	if c.policy == policyKeeper {
+	if c.policy != policySeed {
 		if nodes["a"].Alive {
 			r.Note = "FAIL: " + r.Note + " while A's stopped nodeos was not fenced"
 		} else {
@@ -159,7 +166,7 @@ func scenarioNodeosStopped(ctx context.Context, c *Cluster, r *Result) error {
 
 func scenarioNodeosStalled(ctx context.Context, c *Cluster, r *Result) error {
 	detect := headStall + time.Second
-	r.MinMissed, r.MaxMissed = priority["B"], priority["B"]+c.turnsIn(detect)+1
+	c.setBounds(r, c.handoffMax(anyTime, detect), priority["B"], priority["B"]+c.turnsIn(detect)+1)
 	f, err := c.faultUntilTakeover(ctx, r, c.nodeosAction("stall"), 60*time.Second)
 	if err != nil {
 		return err
@@ -171,7 +178,8 @@ func scenarioNodeosStalled(ctx context.Context, c *Cluster, r *Result) error {
 }
 
 func scenarioTwoDead(ctx context.Context, c *Cluster, r *Result) error {
-	r.MinMissed, r.MaxMissed = priority["C"], priority["C"]+1
+	// A names B and C; B's nodeos is dead too, so C acquires after its stagger.
+	c.setBounds(r, c.handoffMax(anyTime, c.crashDetect()+handoffStagger), priority["C"], priority["C"]+1)
 	f, err := c.markFault(ctx)
 	if err != nil {
 		return err
@@ -196,7 +204,7 @@ func scenarioTwoDead(ctx context.Context, c *Cluster, r *Result) error {
 }
 
 func scenarioRejoin(ctx context.Context, c *Cluster, r *Result) error {
-	r.MinMissed, r.MaxMissed = priority["B"], priority["B"]+1
+	c.setBounds(r, c.handoffMax(anyTime, c.crashDetect()), priority["B"], priority["B"]+1)
 	f, err := c.faultUntilTakeover(ctx, r, c.nodeosAction("kill"), 60*time.Second)
 	if err != nil {
 		return err
@@ -208,7 +216,7 @@ func scenarioRejoin(ctx context.Context, c *Cluster, r *Result) error {
 	if err := c.restartNodeos(ctx, "a"); err != nil {
 		return err
 	}
-	if c.policy == policyKeeper {
+	if c.policy != policySeed {
 		a := c.hosts["a"]
 		a.agent.kill()
 		if err := c.startAgent(a); err != nil {
@@ -221,7 +229,7 @@ func scenarioRejoin(ctx context.Context, c *Cluster, r *Result) error {
 	if err := sleepCtx(ctx, c.rounds(4)); err != nil {
 		return err
 	}
-	if c.policy == policyKeeper {
+	if c.policy != policySeed {
 		s, err := c.agentStatus(ctx, "a")
 		if err != nil {
 			return err

@@ -1,0 +1,86 @@
+package drill
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/eoskeeper/eoskeeper/keeper"
+)
+
+// statusKeyPrefix is the agents' Consul key prefix (consul.key_prefix's default).
+const statusKeyPrefix = "eoskeeper"
+
+// publishedStatus reads the status host's agent published to Consul
+// (<prefix>/<producer>/nodes/<node>) through the first Consul client that answers.
+func (c *Cluster) publishedStatus(ctx context.Context, host string) (keeper.Status, error) {
+	var s keeper.Status
+	var last error
+	for _, h := range hostOrder {
+		url := fmt.Sprintf("http://%s/v1/kv/%s/%s/nodes/%s?raw", c.hosts[h].consulHTTP, statusKeyPrefix, c.ours, host)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return s, fmt.Errorf("drill: %w", err)
+		}
+		resp, err := httpClient.Do(req)
+		if err != nil {
+			last = fmt.Errorf("drill: GET %s: %w", url, err)
+			continue
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			last = fmt.Errorf("drill: GET %s: %s: %v", url, resp.Status, err)
+			continue
+		}
+		if err := json.Unmarshal(body, &s); err != nil {
+			return s, fmt.Errorf("drill: %s's published status: %w", host, err)
+		}
+		return s, nil
+	}
+	return s, last
+}
+
+// lastTakeover returns host's newest takeover as its agent reports it (/status), or as it
+// last published it to Consul when the agent does not answer; nil when it has none.
+func (c *Cluster) lastTakeover(ctx context.Context, host string) (*keeper.Takeover, error) {
+	s, err := c.agentStatus(ctx, host)
+	if err != nil {
+		if s, err = c.publishedStatus(ctx, host); err != nil {
+			return nil, err
+		}
+	}
+	return s.LastTakeover, nil
+}
+
+// recordPath fills r.Path from the new producer's last takeover, waiting up to 10 s for its
+// status to show one, and notes a failure when the scenario expects another path.
+func (c *Cluster) recordPath(ctx context.Context, r *Result, want string) {
+	if c.policy == policySeed || r.NewProducer == "" {
+		return
+	}
+	var t *keeper.Takeover
+	_ = waitFor(ctx, 10*time.Second, "the new producer's takeover", func(ctx context.Context) bool {
+		got, err := c.lastTakeover(ctx, r.NewProducer)
+		if err == nil && got != nil {
+			t = got
+		}
+		return t != nil && !t.At.Before(c.faultAt)
+	})
+	if t != nil && t.At.Before(c.faultAt) {
+		t = nil
+	}
+	if t == nil {
+		if want != "" {
+			r.Note = appendNote(r.Note, "FAIL: "+r.NewProducer+" reports no takeover")
+		}
+		return
+	}
+	r.Path = t.Path
+	if want != "" && t.Path != want {
+		r.Note = appendNote(r.Note, fmt.Sprintf("FAIL: took over by %s (%s), want %s", t.Path, t.Why, want))
+	}
+}
