@@ -6,6 +6,9 @@
 //
 //	eoskeeper agent -config keeper.hcl      run the agent
 //	eoskeeper validate -config keeper.hcl   check a configuration and print it with defaults
+//	eoskeeper status -config keeper.hcl     show the agents (-watch redraws)
+//	eoskeeper history -config keeper.hcl    show the changes of the lock holder
+//	eoskeeper completion bash|zsh           print a shell completion script
 //	eoskeeper version                       print the version
 //
 // Run `eoskeeper -help` for every command.
@@ -31,7 +34,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 func commandTable(ui UI) []command {
 	return []command{
 		entry("agent", &AgentCommand{UI: ui}),
+		entry("completion", &CompletionCommand{UI: ui, table: func() []command { return commandTable(ui) }}),
 		entry("demo", &DemoCommand{UI: ui}),
+		entry("history", &HistoryCommand{UI: ui}),
 		entry("pause", &PauseCommand{UI: ui}),
 		entry("resume", &ResumeCommand{UI: ui}),
 		entry("status", &StatusCommand{UI: ui}),

@@ -7,13 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/hashicorp/consul/api"
 
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/buildinfo"
 	"github.com/eoskeeper/eoskeeper/election"
 	"github.com/eoskeeper/eoskeeper/keeper"
 )
@@ -57,15 +56,15 @@ func openOperator(ui UI, name string, args []string, help string, flags func(*fl
 	return &operator{cfg: cfg, consul: client, el: el}, true
 }
 
-// statuses reads the statuses the agents publish, by node name.
-func (o *operator) statuses(ctx context.Context) (map[string]keeper.Status, error) {
+// statuses reads the statuses the agents publish, with their versions, by node name.
+func (o *operator) statuses(ctx context.Context) (map[string]buildinfo.Stamped, error) {
 	pairs, _, err := o.consul.KV().List(statusPrefix(o.cfg), (&api.QueryOptions{}).WithContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("read agent statuses: %w", err)
 	}
-	out := make(map[string]keeper.Status, len(pairs))
+	out := make(map[string]buildinfo.Stamped, len(pairs))
 	for _, p := range pairs {
-		var s keeper.Status
+		var s buildinfo.Stamped
 		if err := json.Unmarshal(p.Value, &s); err != nil {
 			return nil, fmt.Errorf("agent status %s: %w", p.Key, err)
 		}
@@ -76,86 +75,6 @@ func (o *operator) statuses(ctx context.Context) (map[string]keeper.Status, erro
 
 func opContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 10*time.Second)
-}
-
-// StatusCommand prints the producer's nodes as their agents last published them.
-type StatusCommand struct{ UI UI }
-
-// Help describes the command.
-func (c *StatusCommand) Help() string {
-	return strings.TrimSpace(`
-Usage: eoskeeper status -config keeper.hcl [-json]
-
-  Prints every agent of the producer as last published to Consul (every 5 s), the lock
-  holder with its watermark, and the maintenance flag.
-
-Options:
-
-  -config=PATH  any agent's keeper.hcl (for Consul and the producer)
-  -json         print JSON instead of a table
-`)
-}
-
-// Synopsis is the one-line description.
-func (c *StatusCommand) Synopsis() string {
-	return "Show the producer's agents, lock and maintenance flag"
-}
-
-// Run runs the command.
-func (c *StatusCommand) Run(args []string) int {
-	var asJSON bool
-	o, ok := openOperator(c.UI, "status", args, c.Help(), func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "") })
-	if !ok {
-		return 1
-	}
-	ctx, cancel := opContext()
-	defer cancel()
-	statuses, err := o.statuses(ctx)
-	if err != nil {
-		c.UI.Error("status: " + err.Error())
-		return 1
-	}
-	rec, held, err := o.el.Leader(ctx)
-	if err != nil {
-		c.UI.Error("status: " + err.Error())
-		return 1
-	}
-	maint, err := o.el.Maintenance(ctx)
-	if err != nil {
-		c.UI.Error("status: " + err.Error())
-		return 1
-	}
-	if asJSON {
-		b, _ := json.MarshalIndent(map[string]any{"nodes": statuses, "lock": rec, "lock_held": held, "maintenance": maint}, "", "  ")
-		c.UI.Output(string(b))
-		return 0
-	}
-	var b strings.Builder
-	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "NODE\tROLE\tSTATE\tHEALTHY\tHEAD\tLIB\tPAUSED\tPEERS\tMISSED\tAGE\tREASON")
-	names := make([]string, 0, len(statuses))
-	for n := range statuses {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		s := statuses[n]
-		fmt.Fprintf(w, "%s\t%s\t%s\t%t\t%d\t%d\t%t\t%d\t%d\t%s\t%s\n", s.Node, s.Role, s.State, s.Healthy, s.Head, s.LIB,
-			s.Paused, s.Peers, s.MissedTurns, time.Since(s.Time).Round(time.Second), clip(s.StateReason, 50))
-	}
-	w.Flush()
-	holder := "none (free)"
-	if held {
-		holder = rec.Node
-	}
-	fmt.Fprintf(&b, "\nlock holder: %s; watermark: block %d (slot %d, node %q)\n", holder, rec.Watermark.BlockNum, rec.Watermark.Slot, rec.Watermark.Node)
-	if maint.On {
-		fmt.Fprintf(&b, "maintenance: ON since %s by %s: %s\n", maint.At.Format(time.RFC3339), maint.By, maint.Reason)
-	} else {
-		b.WriteString("maintenance: off\n")
-	}
-	c.UI.Output(b.String())
-	return 0
 }
 
 // PauseCommand sets maintenance mode: agents take no automatic action.
