@@ -36,6 +36,9 @@ var (
 	transitionsDesc = desc("state_transitions_total", "State transitions of the keeper.")
 	buildInfoDesc   = desc("build_info", "Always 1; the labels name the agent's version, source revision and Go version.",
 		"version", "commit", "goversion")
+	takeoverDesc = desc("last_takeover_info",
+		"Always 1; the labels name the path of this node's newest takeover of the lock (handoff, evidence, switchover, last-producer) and the node it took it from; absent before its first takeover.",
+		"path", "from")
 )
 
 // states lists every keeper state, so the state metric always has one series per state.
@@ -66,7 +69,7 @@ func NewCollector(status func() keeper.Status, build Build) *Collector {
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{upDesc, headDesc, libDesc, peersDesc, pausedDesc, producingDesc,
 		roleDesc, stateDesc, lockHeldDesc, missedDesc, failoversDesc, lastAgeDesc, firingDesc, apiErrorsDesc,
-		healthyDesc, maintenanceDesc, transitionsDesc, buildInfoDesc} {
+		healthyDesc, maintenanceDesc, transitionsDesc, takeoverDesc, buildInfoDesc} {
 		ch <- d
 	}
 }
@@ -111,6 +114,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	gauge(healthyDesc, b2f(s.Healthy))
 	gauge(maintenanceDesc, b2f(s.Maintenance))
 	counter(transitionsDesc, float64(s.Transitions))
+	if t := s.LastTakeover; t != nil {
+		gauge(takeoverDesc, 1, t.Path, t.From)
+	}
 	gauge(buildInfoDesc, 1, c.build.Version, c.build.Commit, c.build.GoVersion)
 }
 

@@ -104,6 +104,32 @@ eoskeeper_up 0
 	}
 }
 
+// TestCollectorLastTakeover: the newest takeover's path and origin are labels of one series,
+// which replaces the previous one when the node takes over again.
+func TestCollectorLastTakeover(t *testing.T) {
+	var last atomic.Pointer[keeper.Takeover]
+	reg := prometheus.NewPedanticRegistry()
+	if err := reg.Register(NewCollector(func() keeper.Status { return keeper.Status{LastTakeover: last.Load()} }, Build{})); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := testutil.GatherAndCount(reg, "eoskeeper_last_takeover_info"); err != nil || n != 0 {
+		t.Errorf("before any takeover: %d series (%v), want none", n, err)
+	}
+	const head = "# HELP eoskeeper_last_takeover_info Always 1; the labels name the path of this node's newest takeover of the lock " +
+		"(handoff, evidence, switchover, last-producer) and the node it took it from; absent before its first takeover.\n" +
+		"# TYPE eoskeeper_last_takeover_info gauge\n"
+	for _, tk := range []keeper.Takeover{
+		{From: "bp-a", Path: keeper.PathHandoff, Why: "hand-off to bp-b at block 10", Reason: "nodeos unhealthy"},
+		{From: "bp-c", Path: keeper.PathEvidence, Why: "our producer missed 2 turns"},
+	} {
+		last.Store(&tk)
+		want := head + `eoskeeper_last_takeover_info{from="` + tk.From + `",path="` + tk.Path + "\"} 1\n"
+		if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "eoskeeper_last_takeover_info"); err != nil {
+			t.Errorf("%s from %s: %v", tk.Path, tk.From, err)
+		}
+	}
+}
+
 // TestCollectorReadsAtScrapeTime: each scrape sees the status as it is then.
 func TestCollectorReadsAtScrapeTime(t *testing.T) {
 	var head atomic.Uint32

@@ -24,6 +24,7 @@ func TestMetricsPromlint(t *testing.T) {
 		Reachable: true, APIErrors: 1, Head: 1000, LIB: 990, Peers: 9, PeersKnown: true,
 		PausedKnown: true, Producing: true, LastProducedAt: now.Add(-time.Second),
 		Healthy: true, LockHeld: true, Failovers: 1, Firing: []string{"x"},
+		LastTakeover: &keeper.Takeover{From: "bp-b", Path: keeper.PathHandoff, At: now},
 	}
 	reg, err := NewRegistry(func() keeper.Status { return s }, Build{Version: "v1.2.3", Commit: "0123456789ab+dirty", GoVersion: "go1.26.8"})
 	if err != nil {
