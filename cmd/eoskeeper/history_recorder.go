@@ -89,15 +89,19 @@ func (r *historyRecorder) observe(s keeper.Status) []historyChange {
 // for this node's first block.
 func (r *historyRecorder) acquired(prev *keeper.Status, s keeper.Status, e HistoryEntry) historyChange {
 	e.To = s.Node
-	e.Watermark = prev.Watermark
-	if e.Watermark.Num == 0 {
-		e.Watermark = s.Watermark
-	}
 	// The previous holder's last block, as this node saw it before resuming (or since, when
 	// the newest block is not this node's own).
 	base := prev.LastOurBlock
 	if b := s.LastOurBlock; b.Num > base.Num && b.Num > s.LastProduced.Num {
 		base = b
+	}
+	// The watermark on record, or the newer block this node saw when the record lagged.
+	e.Watermark = prev.Watermark
+	if e.Watermark.Num == 0 {
+		e.Watermark = s.Watermark
+	}
+	if base.Num > e.Watermark.Num {
+		e.Watermark = base
 	}
 	r.first = nil
 	if base.Num > 0 {

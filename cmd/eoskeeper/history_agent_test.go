@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/eoskeeper/eoskeeper/internal/consultest"
+	"github.com/eoskeeper/eoskeeper/keeper"
+	"github.com/eoskeeper/eoskeeper/nodeos/nodeostest"
+)
+
+// lockedUI is a UI a running command and the test may use at the same time.
+type lockedUI struct {
+	mu       sync.Mutex
+	out, err strings.Builder
+}
+
+func (u *lockedUI) Output(msg string) { u.mu.Lock(); u.out.WriteString(msg + "\n"); u.mu.Unlock() }
+func (u *lockedUI) Error(msg string)  { u.mu.Lock(); u.err.WriteString(msg + "\n"); u.mu.Unlock() }
+func (u *lockedUI) Warn(msg string)   { u.Error(msg) }
+func (u *lockedUI) output() string    { u.mu.Lock(); defer u.mu.Unlock(); return u.out.String() }
+
+// TestAgentsRecordHistory runs agents A and B against a real Consul and a simulated nodeos
+// network: a planned switchover to B, then B's nodeos dies and A takes
+// production back. `eoskeeper history` shows each change of the holder recorded by the node
+// that made it, the switchover's takeover with no missed block; `eoskeeper status -watch`
+// redraws the agents with their versions and what the standby waits for.
+func TestAgentsRecordHistory(t *testing.T) {
+	oldV, oldC := Version, Commit
+	Version, Commit = "v9.9.9", "feedfacecafe"
+	t.Cleanup(func() { Version, Commit = oldV, oldC })
+	srv := consultest.Start(t)
+	net := nodeostest.NewNetwork(nodeostest.Config{Producers: 4, BlockInterval: 50 * time.Millisecond})
+	t.Cleanup(net.Close)
+	dir := t.TempDir()
+	paths, listen := map[string]string{}, map[string]string{}
+	for _, role := range []string{"A", "B"} {
+		name := strings.ToLower(role)
+		nd := net.AddNode(nodeostest.NodeConfig{Name: name, ProducerNode: true})
+		listen[name] = freeAddr(t)
+		paths[name] = filepath.Join(dir, name+".hcl")
+		hcl := fmt.Sprintf(`
+node {
+  name = %q
+  role = %q
+}
+producer = %q
+nodeos {
+  url           = %q
+  log_file      = %q
+  poll_interval = "100ms"
+  timeout       = "1s"
+}
+consul {
+  address     = %q
+  session_ttl = "10s"
+  lost_after  = "4s"
+  lock_delay  = "4s"
+}
+alerts {
+  min_peers = 1
+}
+output "http" {
+  listen = %q
+}
+logging {
+  level = "warn"
+}
+`, name, role, net.Ours(), nd.URL, nd.LogPath, srv.HTTPAddr, listen[name])
+		if err := os.WriteFile(paths[name], []byte(hcl), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"a", "b"} {
+		cfg, diags := LoadConfig(paths[name])
+		if diags.HasErrors() {
+			t.Fatalf("load %s: %s", name, diags.Error())
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		logger := hclog.New(&hclog.LoggerOptions{Name: name, Level: hclog.Warn, Output: testWriter{t}})
+		go func() { done <- runAgent(ctx, paths[name], cfg, logger) }()
+		t.Cleanup(func() { cancel(); <-done })
+		want := keeper.Standby
+		if name == "a" {
+			want = keeper.Leader
+		}
+		waitStatus(t, listen[name], 20*time.Second, func(s keeper.Status) bool { return s.State == want && s.Healthy })
+	}
+
+	ui := newTestUI()
+	waitFor(t, 20*time.Second, "switchover to b accepted", func() bool {
+		ui.OutputWriter.Reset()
+		ui.ErrorWriter.Reset()
+		code := (&SwitchoverCommand{UI: ui}).Run([]string{"-config", paths["a"], "-to", "b", "-timeout", "60s"})
+		if code != 0 && !strings.Contains(ui.ErrorWriter.String(), "is not a healthy paused standby") {
+			t.Fatalf("switchover: %s", ui.ErrorWriter.String())
+		}
+		return code == 0
+	})
+
+	var entries []HistoryEntry
+	readEntries := func() []HistoryEntry {
+		cfg, _ := LoadConfig(paths["a"])
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		h, _, err := readHistory(ctx, srv.Client().KV(), historyKey(cfg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	find := func(h []HistoryEntry, event, from, to string) *HistoryEntry {
+		for i := range h {
+			if h[i].Event == event && h[i].From == from && h[i].To == to {
+				return &h[i]
+			}
+		}
+		return nil
+	}
+	waitFor(t, 30*time.Second, "a's switchover and b's takeover with its missed blocks", func() bool {
+		entries = readEntries()
+		tk := find(entries, historyTakeover, "a", "b")
+		return find(entries, historySwitchover, "a", "b") != nil && tk != nil && tk.Missed != nil
+	})
+	if tk := find(entries, historyTakeover, "a", "b"); tk.Path != keeper.PathSwitchover || *tk.Missed != 0 || tk.Watermark.Num == 0 {
+		t.Errorf("b's takeover: %+v (missed %d), want the switchover path and no missed block", *tk, *tk.Missed)
+	}
+
+	// status -watch redraws until its context ends, then exits 0.
+	wui := &lockedUI{}
+	ctx, cancel := context.WithCancel(context.Background())
+	exit := make(chan int, 1)
+	go func() {
+		exit <- (&StatusCommand{UI: wui, ctx: ctx}).Run([]string{"-config", paths["a"], "-watch", "-interval", "100ms"})
+	}()
+	// The agents publish every 5 s: the standby's table row comes to say what it waits for.
+	waitFor(t, 15*time.Second, "status -watch showing a waiting for the lock", func() bool {
+		out := wui.output()
+		return strings.Count(out, "NODE ") >= 3 && strings.Contains(out[strings.LastIndex(out, "NODE "):], "waiting: lock held by b")
+	})
+	cancel()
+	if code := <-exit; code != 0 {
+		t.Errorf("status -watch exited %d", code)
+	}
+	frames := strings.Split(wui.output(), "\n\n")
+	if strings.Contains(wui.output(), clearScreen) || !strings.Contains(frames[0], "NODE ") {
+		t.Errorf("status -watch output to a non-terminal:\n%s", wui.output())
+	}
+	table := wui.output()[strings.LastIndex(wui.output(), "NODE "):]
+	for _, want := range []string{" VERSION ", "v9.9.9@feedfacecafe", "waiting: lock held by b", "lock holder: b"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("status table lacks %q:\n%s", want, table)
+		}
+	}
+
+	// B's nodeos dies: B resigns (or is fenced) and A takes over; both are recorded.
+	net.Node("b").Kill()
+	waitFor(t, 60*time.Second, "b's release and a's takeover", func() bool {
+		entries = readEntries()
+		return find(entries, historyTakeover, "b", "a") != nil && (find(entries, historyResign, "b", "") != nil || find(entries, historyFence, "b", "") != nil)
+	})
+	hui := newTestUI()
+	if code := (&HistoryCommand{UI: hui}).Run([]string{"-config", paths["b"]}); code != 0 {
+		t.Fatalf("history: %s", hui.ErrorWriter.String())
+	}
+	t.Logf("eoskeeper history:\n%s", hui.OutputWriter.String())
+	if err := nodeostest.CheckNoDoubleProduction(net.Ledger()); err != nil {
+		t.Fatal(err)
+	}
+}
