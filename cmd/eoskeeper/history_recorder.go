@@ -62,7 +62,7 @@ func (r *historyRecorder) observe(s keeper.Status) []historyChange {
 	var out []historyChange
 	if t := s.LastTakeover; t != nil && (prev.LastTakeover == nil || !prev.LastTakeover.At.Equal(t.At)) {
 		reason := t.Why
-		if t.Reason != "" {
+		if t.Reason != "" && !strings.Contains(reason, t.Reason) {
 			reason += "; " + t.From + " handed off: " + t.Reason
 		}
 		out = append(out, r.acquired(prev, s, HistoryEntry{Time: t.At, Event: historyTakeover, From: t.From, Path: t.Path, Reason: reason}))

@@ -244,7 +244,9 @@ func TestRecordHistoryToConsul(t *testing.T) {
 		t.Fatalf("missed %d, want 12", m)
 	}
 	// A stopping holder records its release after ctx ends.
-	set(func(s *keeper.Status) { s.State, s.LockHeld, s.StateSince = keeper.Stopped, false, now.Add(time.Minute) })
+	set(func(s *keeper.Status) {
+		s.State, s.LockHeld, s.StateSince = keeper.Stopped, false, now.Add(time.Minute)
+	})
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
