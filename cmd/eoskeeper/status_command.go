@@ -182,6 +182,11 @@ func (o *operator) statusReport(ctx context.Context, asJSON bool) (string, error
 		holder = rec.Node
 	}
 	fmt.Fprintf(&b, "\nlock holder: %s; watermark: block %d (slot %d, node %q)\n", holder, rec.Watermark.BlockNum, rec.Watermark.Slot, rec.Watermark.Node)
+	if s, ok := statuses[rec.Node]; held && ok {
+		if t := takeoverText(s.LastTakeover, time.Now()); t != "" {
+			b.WriteString(t + "\n")
+		}
+	}
 	if maint.On {
 		fmt.Fprintf(&b, "maintenance: ON since %s by %s: %s", maint.At.Format(time.RFC3339), maint.By, maint.Reason)
 	} else {
