@@ -427,6 +427,13 @@ func (c *Cluster) waitSteady(ctx context.Context, timeout time.Duration) error {
 				return false
 			}
 		}
+		// The standbys' statuses in Consul, which a resigning holder reads, show them too.
+		for _, h := range []string{"b", "c"} {
+			if !c.publishedStandby(ctx, h) {
+				last = h + ": its published status does not show a healthy paused standby yet"
+				return false
+			}
+		}
 		return true
 	})
 	if err != nil {

@@ -133,6 +133,18 @@ func (c *Cluster) operator(ctx context.Context, from string, args ...string) err
 	return err
 }
 
+// operatorOutput runs an `eoskeeper` operator command once with host from's configuration and
+// returns its combined output.
+func (c *Cluster) operatorOutput(ctx context.Context, from string, args ...string) (string, error) {
+	h := c.hosts[from]
+	argv := c.topo.wrap(from, append([]string{c.bin("eoskeeper"), args[0], "-config", h.config}, args[1:]...))
+	out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("drill: eoskeeper %s: %w", strings.Join(args, " "), err)
+	}
+	return string(out), nil
+}
+
 func scenarioSwitchover(ctx context.Context, c *Cluster, r *Result) error {
 	r.MinMissed, r.MaxMissed = 0, 0
 	f, err := c.markFault(ctx)
@@ -162,6 +174,15 @@ func scenarioSwitchover(ctx context.Context, c *Cluster, r *Result) error {
 		return err
 	}
 	r.Note = "back to A in " + time.Since(back).Round(100*time.Millisecond).String()
+	// `eoskeeper status` names the holder's last takeover once A has published it.
+	const want = "last takeover: switchover from b"
+	var out string
+	if err := waitFor(ctx, 20*time.Second, "`eoskeeper status` showing A's switchover", func(ctx context.Context) bool {
+		out, _ = c.operatorOutput(ctx, "b", "status")
+		return strings.Contains(out, want)
+	}); err != nil {
+		r.Note = appendNote(r.Note, fmt.Sprintf("FAIL: eoskeeper status lacks %q:\n%s", want, out))
+	}
 	return c.countAfter(ctx, f.slot, "a", r)
 }
 

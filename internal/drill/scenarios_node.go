@@ -89,6 +89,9 @@ func (c *Cluster) faultUntilTakeover(ctx context.Context, r *Result, inject func
 	if err := inject(ctx); err != nil {
 		return f, err
 	}
+	if c.policy != policySeed {
+		c.logPublished(ctx, "just after the fault")
+	}
 	if err := c.waitNewProducer(ctx, f, "a", timeout, r); err != nil {
 		return f, err
 	}

@@ -84,3 +84,35 @@ func (c *Cluster) recordPath(ctx context.Context, r *Result, want string) {
 		r.Note = appendNote(r.Note, fmt.Sprintf("FAIL: took over by %s (%s), want %s", t.Path, t.Why, want))
 	}
 }
+
+// publishedStandby reports whether host's published status shows a healthy, confirmed paused
+// standby written in the last PeerFreshness: what a resigning holder needs to name it.
+func (c *Cluster) publishedStandby(ctx context.Context, host string) bool {
+	s, err := c.publishedStatus(ctx, host)
+	return err == nil && healthyStandby(s) && s.PausedKnown && s.Paused && time.Since(s.Time) < keeper.PeerFreshness
+}
+
+// logPublished logs the standbys' published statuses as a resigning holder would read them
+// now, beside the newest block of ours, so a takeover by another path than the hand-off can
+// be traced to what the holder saw.
+func (c *Cluster) logPublished(ctx context.Context, what string) {
+	var last uint32
+	if ledger, err := c.ledger(ctx); err == nil {
+		for _, b := range ledger {
+			if b.Producer == c.ours && b.Num > last {
+				last = b.Num
+			}
+		}
+	}
+	args := []any{"our_newest_block", last}
+	for _, h := range []string{"b", "c"} {
+		s, err := c.publishedStatus(ctx, h)
+		if err != nil {
+			args = append(args, h, err.Error())
+			continue
+		}
+		args = append(args, h, fmt.Sprintf("age=%s state=%s healthy=%t paused=%t head=%d",
+			time.Since(s.Time).Round(time.Millisecond), s.State, s.Healthy, s.Paused, s.Head))
+	}
+	c.log.Info("published statuses "+what, args...)
+}
