@@ -8,5 +8,8 @@
 //
 // Each scenario starts from a fresh steady state (A producing, B and C healthy standbys, F
 // watching) in its own run directory, injects one fault, and judges the outcome by the
-// nodeosnet referee: double-produced turns, our missed turns, and time to failover.
+// nodeosnet referee: double-produced turns, our missed turns, and time to failover; and by the
+// path the new holder reports for its takeover (Status.LastTakeover: handoff, evidence,
+// switchover, last-producer). Faults that depend on where they land are timed on nodeosnet's
+// clock and schedule: right after one of our turns ends, or at the first slot of one.
 package drill
