@@ -53,11 +53,13 @@ clean:
 
 # drill runs the failover drills with real processes (Consul servers and clients, eoskeeper
 # agents, the simulated nodeos network) in network namespaces, which need root; the table is
-# written to $(DRILL_MD). drill-short runs the CI subset. drill-real runs the crash scenario
+# written to $(DRILL_MD), each scenario's timeline (SVG) to $(DRILL_TIMELINES). drill-short
+# runs the CI subset. drill-real runs the crash scenario
 # (both fault timings) at the real 500 ms block interval with 21 producers, whose rounds are
 # 126 s: about 15 minutes; its table goes to $(DRILL_REAL_MD).
-DRILL_MD      ?= bin/drill.md
-DRILL_REAL_MD ?= bin/drill-real.md
+DRILL_MD        ?= bin/drill.md
+DRILL_REAL_MD   ?= bin/drill-real.md
+DRILL_TIMELINES ?= bin/timelines
 
 .PHONY: drill-bins
 drill-bins: build $(CONSUL)
@@ -67,11 +69,11 @@ drill-bins: build $(CONSUL)
 
 drill: drill-bins
 	@[ "$$(id -u)" = 0 ] || { echo "make drill needs root (ip netns)"; exit 1; }
-	./bin/drill -bin bin -markdown $(DRILL_MD)
+	./bin/drill -bin bin -markdown $(DRILL_MD) -timelines $(DRILL_TIMELINES)
 
 drill-short: drill-bins
 	@[ "$$(id -u)" = 0 ] || { echo "make drill-short needs root (ip netns)"; exit 1; }
-	./bin/drill -bin bin -scenarios 1,4,5,6,12 -seed=false -evidence=false $(if $(DRILL_RUN_DIR),-run-dir $(DRILL_RUN_DIR))
+	./bin/drill -bin bin -scenarios 1,4,5,6,12 -seed=false -evidence=false -timelines $(DRILL_TIMELINES) $(if $(DRILL_RUN_DIR),-run-dir $(DRILL_RUN_DIR))
 
 drill-real: drill-bins
 	@[ "$$(id -u)" = 0 ] || { echo "make drill-real needs root (ip netns)"; exit 1; }

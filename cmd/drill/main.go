@@ -1,7 +1,7 @@
 // Command drill runs eoskeeper's failover drills with real processes (package internal/drill)
 // and prints the results as a table.
 //
-//	drill [-scenarios 1,4,6,12] [-seed=false] [-evidence=false] [-markdown FILE] [-bin bin] [-run-dir DIR]
+//	drill [-scenarios 1,4,6,12] [-seed=false] [-evidence=false] [-markdown FILE] [-timelines DIR] [-bin bin] [-run-dir DIR]
 //	      [-block-interval 50ms] [-producers 4]
 //	drill -bench 10m [-block-interval 500ms] [-poll-interval 1s] [-markdown FILE]
 //
@@ -46,6 +46,7 @@ func run(args []string) int {
 	fs := flag.NewFlagSet("drill", flag.ContinueOnError)
 	list := fs.String("scenarios", "", "comma-separated scenarios, e.g. 1,1b,4 (default: all implemented)")
 	md := fs.String("markdown", "", "also write the table as Markdown to this file")
+	timelines := fs.String("timelines", "", "also copy each scenario's timeline (SVG) into this directory")
 	bin := fs.String("bin", "bin", "directory holding eoskeeper, nodeosnet and consul")
 	runDir := fs.String("run-dir", "", "directory for logs and configurations (default: a new temporary directory)")
 	interval := fs.Duration("block-interval", 50*time.Millisecond, "simulated chain's wall time per block")
@@ -98,6 +99,13 @@ func run(args []string) int {
 	}
 	results, err := drill.Run(ctx, opts, ids, *seed)
 	_ = drill.WriteTable(os.Stdout, results)
+	if *timelines != "" {
+		files, terr := drill.CopyTimelines(*runDir, *timelines)
+		if terr != nil {
+			fmt.Fprintln(os.Stderr, "drill:", terr)
+		}
+		logger.Info("timelines written", "dir", *timelines, "files", len(files))
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "drill:", err)
 		return 1

@@ -173,6 +173,11 @@ func runOne(ctx context.Context, opts Options, s scenario, policy string, netns 
 		}
 		c.recordPath(ctx, &r, want)
 		err = c.judge(ctx, &r)
+		if err == nil {
+			if terr := c.writeTimeline(ctx, r, filepath.Join(dir, timelineFile)); terr != nil {
+				opts.Logger.Warn("no timeline", "id", s.label(), "policy", policy, "error", terr)
+			}
+		}
 	}
 	c.Close()
 	if err != nil {
