@@ -126,6 +126,19 @@ func runAgentWith(ctx context.Context, path string, cfg *Config, logger hclog.Lo
 		}()
 	}
 
+	// The status listener is bound first: an address in use stops the agent here, before it
+	// registers in Consul or contends for the lock.
+	ln, err := statushttp.Listen(cfg.HTTP.Listen)
+	if err != nil {
+		return err
+	}
+	serving := false
+	defer func() {
+		if !serving {
+			ln.Close()
+		}
+	}()
+
 	nc, err := nodeos.NewClient(nodeos.Config{URL: cfg.Nodeos.URL, Timeout: cfg.Nodeos.Timeout, Logger: logger.Named("nodeos")})
 	if err != nil {
 		return err
@@ -159,6 +172,7 @@ func runAgentWith(ctx context.Context, path string, cfg *Config, logger hclog.Lo
 		if err != nil {
 			return err
 		}
+		logger.Info("registering the eoskeeper service in Consul", "consul", cfg.Consul.Address, "service_id", reg.ServiceID())
 		if err := reg.Register(ctx); err != nil {
 			return fmt.Errorf("register the eoskeeper service in Consul: %w", err)
 		}
@@ -205,7 +219,8 @@ func runAgentWith(ctx context.Context, path string, cfg *Config, logger hclog.Lo
 	if err != nil {
 		return err
 	}
-	goRun("http", func(ctx context.Context) error { return statushttp.Serve(ctx, cfg.HTTP.Listen, h) })
+	serving = true
+	goRun("http", func(ctx context.Context) error { return statushttp.ServeListener(ctx, ln, h) })
 	if reg != nil {
 		goRun("consul registration", func(ctx context.Context) error { return reg.Run(ctx, k.Status) })
 	}

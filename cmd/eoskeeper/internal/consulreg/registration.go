@@ -23,6 +23,9 @@ const (
 	DefaultNodeosTTL     = 30 * time.Second
 	DefaultAgentTTL      = 30 * time.Second
 	DefaultSyncInterval  = 5 * time.Second
+	// DefaultRequestTimeout bounds each call to the Consul agent (register, check update,
+	// deregister), so an unresponsive agent cannot hold the caller.
+	DefaultRequestTimeout = 10 * time.Second
 	// LeaderTag marks the service instance of the lock holder.
 	LeaderTag = "leader"
 	// RoleTagPrefix prefixes the role tag, e.g. "role:A".
@@ -59,8 +62,11 @@ type Config struct {
 	NodeosTTL     time.Duration // Optional, defaults to DefaultNodeosTTL
 	AgentTTL      time.Duration // Optional, defaults to DefaultAgentTTL
 	SyncInterval  time.Duration // how often Run syncs; Optional, defaults to DefaultSyncInterval
-	Meta          map[string]string
-	Logger        hclog.Logger // Optional, defaults to a null logger
+	// RequestTimeout bounds each call to the Consul agent; Optional, defaults to
+	// DefaultRequestTimeout. A shorter deadline on the caller's context wins.
+	RequestTimeout time.Duration
+	Meta           map[string]string
+	Logger         hclog.Logger // Optional, defaults to a null logger
 }
 
 // Registration is one agent's service registration. Its methods are safe for concurrent use.
@@ -108,6 +114,9 @@ func New(cfg Config) (*Registration, error) {
 	if cfg.SyncInterval <= 0 {
 		cfg.SyncInterval = DefaultSyncInterval
 	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.NewNullLogger()
 	}
@@ -146,7 +155,9 @@ func (r *Registration) Register(ctx context.Context) error {
 
 func (r *Registration) registerLocked(ctx context.Context) error {
 	reg := r.registration()
-	opts := api.ServiceRegisterOpts{ReplaceExistingChecks: true}.WithContext(ctx)
+	rctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
+	defer cancel()
+	opts := api.ServiceRegisterOpts{ReplaceExistingChecks: true}.WithContext(rctx)
 	if err := r.cfg.Client.Agent().ServiceRegisterOpts(reg, opts); err != nil {
 		return fmt.Errorf("consulreg: register %s: %w", r.ServiceID(), err)
 	}
@@ -230,6 +241,8 @@ func (r *Registration) Sync(ctx context.Context, s keeper.Status) error {
 }
 
 func (r *Registration) updateTTL(ctx context.Context, id string, c CheckState) error {
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
+	defer cancel()
 	q := (&api.QueryOptions{}).WithContext(ctx)
 	if err := r.cfg.Client.Agent().UpdateTTLOpts(id, c.Output, c.Status, q); err != nil {
 		return fmt.Errorf("consulreg: update check %s: %w", id, err)
@@ -241,6 +254,8 @@ func (r *Registration) updateTTL(ctx context.Context, id string, c CheckState) e
 func (r *Registration) Deregister(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
+	defer cancel()
 	q := (&api.QueryOptions{}).WithContext(ctx)
 	if err := r.cfg.Client.Agent().ServiceDeregisterOpts(r.ServiceID(), q); err != nil {
 		return fmt.Errorf("consulreg: deregister %s: %w", r.ServiceID(), err)

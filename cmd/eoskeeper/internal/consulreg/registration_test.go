@@ -287,3 +287,42 @@ func TestNodeosHealth(t *testing.T) {
 		})
 	}
 }
+
+// TestRegisterTimesOutOnUnresponsiveConsul: an agent that accepts the connection and never
+// answers holds Register no longer than RequestTimeout.
+func TestRegisterTimesOutOnUnresponsiveConsul(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	cc := api.DefaultNonPooledConfig()
+	cc.Address = srv.Listener.Addr().String()
+	client, err := api.NewClient(cc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := New(Config{Client: client, Node: "a", Role: keeper.RoleA, RequestTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = reg.Register(context.Background())
+	took := time.Since(start)
+	if err == nil {
+		t.Fatal("Register succeeded against a Consul that never answers")
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error %v, want a deadline", err)
+	}
+	if took > 2*time.Second {
+		t.Errorf("Register took %s with a 300ms request timeout", took)
+	}
+	if d, err := New(Config{Client: client, Node: "a", Role: keeper.RoleA}); err != nil || d.cfg.RequestTimeout != DefaultRequestTimeout {
+		t.Errorf("default request timeout not filled: %v", err)
+	}
+}

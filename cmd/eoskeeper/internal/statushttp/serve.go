@@ -12,12 +12,23 @@ import (
 // shutdownGrace bounds how long Serve waits for requests in flight after ctx is done.
 const shutdownGrace = 5 * time.Second
 
+// Listen opens the status listener on addr. The agent listens before it starts anything
+// else, so an address in use stops it at start rather than leaving it running without
+// /metrics and /v1/producing.
+func Listen(addr string) (net.Listener, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("statushttp: listen %s: %w", addr, err)
+	}
+	return l, nil
+}
+
 // Serve listens on addr and serves h until ctx is done, then shuts the server down and
 // returns nil. It returns an error when it cannot listen or the server fails. It blocks.
 func Serve(ctx context.Context, addr string, h http.Handler) error {
-	l, err := net.Listen("tcp", addr)
+	l, err := Listen(addr)
 	if err != nil {
-		return fmt.Errorf("statushttp: listen %s: %w", addr, err)
+		return err
 	}
 	return ServeListener(ctx, l, h)
 }
