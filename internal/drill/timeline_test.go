@@ -2,14 +2,20 @@ package drill
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"html"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/eoskeeper/eoskeeper/keeper"
 	"github.com/eoskeeper/eoskeeper/nodeos"
 )
 
@@ -196,5 +202,52 @@ func TestCopyTimelines(t *testing.T) {
 	}
 	if b, err := os.ReadFile(want[1]); err != nil || string(b) != "<svg>scenario-12-eoskeeper</svg>" {
 		t.Errorf("%s: %q %v", want[1], b, err)
+	}
+}
+
+// TestWriteTimeline draws a scenario's timeline from a nodeosnet control API and an agent's
+// status served over HTTP, placing the fault and the takeover by the chain's clock.
+func TestWriteTimeline(t *testing.T) {
+	ledger, ref, sched := syntheticRun()
+	last := ledger[len(ledger)-1].Slot
+	server := func(routes map[string]any) *httptest.Server {
+		mux := http.NewServeMux()
+		for path, v := range routes {
+			mux.HandleFunc(path, func(w http.ResponseWriter, _ *http.Request) { _ = json.NewEncoder(w).Encode(v) })
+		}
+		srv := httptest.NewServer(mux)
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	now := time.Now()
+	control := server(map[string]any{
+		"/ledger":  ledger,
+		"/referee": ref,
+		"/status":  chainStatus{Slot: last, Ours: "ours", Schedule: sched.Producers},
+	})
+	// The takeover came 3 rounds (144 slots of 50 ms) before the last slot; the fault 8.
+	agent := server(map[string]any{
+		"/status": keeper.Status{Node: "b", LastTakeover: &keeper.Takeover{From: "a", Path: keeper.PathHandoff, At: now.Add(-144 * 50 * time.Millisecond)}},
+	})
+	c := &Cluster{controlURL: control.URL, ours: "ours", opts: Options{BlockInterval: 50 * time.Millisecond},
+		faultAt: now.Add(-8 * 48 * 50 * time.Millisecond), policy: policyKeeper,
+		hosts: map[string]*host{"a": {name: "a", role: "A"}, "b": {name: "b", role: "B", statusAddr: strings.TrimPrefix(agent.URL, "http://")}, "f": {name: "f", role: "F"}}}
+	path := filepath.Join(t.TempDir(), "timeline.svg")
+	r := Result{ID: 1, Sub: "a", Name: "holder's nodeos killed", Policy: policyKeeper, NewProducer: "b"}
+	if err := c.writeTimeline(context.Background(), r, path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := html.UnescapeString(string(b))
+	for _, want := range []string{"1a: holder's nodeos killed (eoskeeper)", ">a<", ">b<", "takeover: b (handoff)", ">fault<", "signed by a", "signed by b"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the timeline lacks %q", want)
+		}
+	}
+	if strings.Contains(svg, ">f<") {
+		t.Error("the timeline has a lane for the full node f")
 	}
 }
