@@ -11,7 +11,6 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/hashicorp/consul/api"
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/consulreg"
@@ -160,9 +159,12 @@ func runAgentWith(ctx context.Context, path string, cfg *Config, logger hclog.Lo
 	outputs := newOutputs(cfg, logger, &sink)
 	defer outputs.stop()
 
-	consul, err := api.NewClient(cfg.ConsulAPIConfig())
+	consul, tokens, err := newConsulClient(cfg, logger.Named("consul"))
 	if err != nil {
 		return fmt.Errorf("consul client: %w", err)
+	}
+	if tokens != nil {
+		goRun("consul token file", tokens.Watch)
 	}
 	var el *election.Election
 	var reg *consulreg.Registration

@@ -69,10 +69,14 @@ type NodeosConfig struct {
 
 // ConsulConfig says how to reach Consul and how the election behaves.
 type ConsulConfig struct {
-	Address    string         `hcl:"address,optional" json:"address"`
-	Token      hclconf.Secret `hcl:"token,optional" json:"token"`
-	Datacenter string         `hcl:"datacenter,optional" json:"datacenter,omitempty"`
-	TLS        *TLSConfig     `hcl:"tls,block" json:"tls,omitempty"`
+	Address string         `hcl:"address,optional" json:"address"`
+	Token   hclconf.Secret `hcl:"token,optional" json:"token"`
+	// TokenFile names a file holding the ACL token (trimmed), instead of Token. The agent
+	// re-reads it when its modification time changes, so the token can be rotated without a
+	// restart.
+	TokenFile  string     `hcl:"token_file,optional" json:"token_file,omitempty"`
+	Datacenter string     `hcl:"datacenter,optional" json:"datacenter,omitempty"`
+	TLS        *TLSConfig `hcl:"tls,block" json:"tls,omitempty"`
 	// KeyPrefix is the KV prefix under which the lock and the records live.
 	KeyPrefix string `hcl:"key_prefix,optional" json:"key_prefix"`
 	// Register controls the Consul service registration with its UI checks.
@@ -87,10 +91,16 @@ type ConsulConfig struct {
 
 // TLSConfig holds the client TLS settings for Consul.
 type TLSConfig struct {
-	CAFile             string `hcl:"ca_file,optional" json:"ca_file,omitempty"`
-	CertFile           string `hcl:"cert_file,optional" json:"cert_file,omitempty"`
-	KeyFile            string `hcl:"key_file,optional" json:"key_file,omitempty"`
-	InsecureSkipVerify bool   `hcl:"insecure_skip_verify,optional" json:"insecure_skip_verify"`
+	CAFile   string `hcl:"ca_file,optional" json:"ca_file,omitempty"`
+	CertFile string `hcl:"cert_file,optional" json:"cert_file,omitempty"`
+	KeyFile  string `hcl:"key_file,optional" json:"key_file,omitempty"`
+	// CAPath names a directory of CA certificates, as Consul's ca_path.
+	CAPath string `hcl:"ca_path,optional" json:"ca_path,omitempty"`
+	// ServerName is the name the Consul server's certificate must carry, when it differs from
+	// the host of the address (as Consul's tls_server_name).
+	ServerName string `hcl:"server_name,optional" json:"server_name,omitempty"`
+	// InsecureSkipVerify turns certificate verification off; the agent warns at start.
+	InsecureSkipVerify bool `hcl:"insecure_skip_verify,optional" json:"insecure_skip_verify"`
 }
 
 // FailoverConfig holds the admission policy and the last-resort fence.

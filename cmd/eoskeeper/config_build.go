@@ -32,14 +32,17 @@ func (c *Config) NewLogger(w io.Writer) hclog.Logger {
 }
 
 // ConsulAPIConfig returns the Consul client configuration. The token is revealed here, into
-// the client only.
+// the client only; with token_file, api.NewClient reads the file (newConsulClient then follows
+// its changes).
 func (c *Config) ConsulAPIConfig() *api.Config {
 	cc := api.DefaultNonPooledConfig()
 	cc.Address = c.Consul.Address
 	cc.Datacenter = c.Consul.Datacenter
 	cc.Token = c.Consul.Token.Reveal()
+	cc.TokenFile = c.Consul.TokenFile
 	if t := c.Consul.TLS; t != nil {
-		cc.TLSConfig = api.TLSConfig{CAFile: t.CAFile, CertFile: t.CertFile, KeyFile: t.KeyFile, InsecureSkipVerify: t.InsecureSkipVerify}
+		cc.TLSConfig = api.TLSConfig{Address: t.ServerName, CAFile: t.CAFile, CAPath: t.CAPath,
+			CertFile: t.CertFile, KeyFile: t.KeyFile, InsecureSkipVerify: t.InsecureSkipVerify}
 		if !strings.Contains(cc.Address, "://") {
 			cc.Scheme = "https"
 		}
@@ -204,6 +207,9 @@ func (c *Config) CheckLibraries() error {
 	var errs []error
 	if err := c.KeeperConfig(nil).Validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Consul.Token.IsSet() && c.Consul.TokenFile != "" {
+		errs = append(errs, fmt.Errorf("consul (%s): token and token_file exclude each other", c.Ranges.Of("consul.token_file", "consul")))
 	}
 	client, err := api.NewClient(c.ConsulAPIConfig())
 	if err != nil {

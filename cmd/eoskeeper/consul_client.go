@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/consul/api"
+	"github.com/hashicorp/go-hclog"
+)
+
+// tokenFileInterval is how often the agent looks at consul.token_file for a new token.
+const tokenFileInterval = 3 * time.Second
+
+// consulTokenHeader is the header that carries the ACL token of a Consul request.
+const consulTokenHeader = "X-Consul-Token"
+
+// newConsulClient builds the agent's Consul client from the consul block. It warns when
+// certificate verification is off. With consul.token_file it also returns the token file,
+// whose Watch the caller runs so a rotated token is used without a restart; otherwise the
+// token file is nil.
+func newConsulClient(cfg *Config, logger hclog.Logger) (*api.Client, *tokenFile, error) {
+	if t := cfg.Consul.TLS; t != nil && t.InsecureSkipVerify {
+		logger.Warn("consul.tls.insecure_skip_verify is set: the Consul server's certificate is not verified, so anyone on the path can act as Consul")
+	}
+	cc := cfg.ConsulAPIConfig()
+	client, err := api.NewClient(cc)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.Consul.TokenFile == "" {
+		return client, nil, nil
+	}
+	tf, err := newTokenFile(cfg.Consul.TokenFile, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	// No request has been made yet: the client shares cc.HttpClient, and every request it
+	// sends from now on carries the token file's current token.
+	cc.HttpClient.Transport = &tokenTransport{next: cc.HttpClient.Transport, tokens: tf}
+	return client, tf, nil
+}
+
+// tokenFile follows a file holding a Consul ACL token: Watch re-reads it when its
+// modification time or size changes. The token itself is never logged.
+type tokenFile struct {
+	path     string
+	interval time.Duration
+	log      hclog.Logger
+	token    atomic.Pointer[string]
+
+	// modTime and size are the file's as last read; only Watch uses them after creation.
+	modTime time.Time
+	size    int64
+}
+
+// newTokenFile reads the token file at path; an unreadable or empty file is an error.
+func newTokenFile(path string, logger hclog.Logger) (*tokenFile, error) {
+	tf := &tokenFile{path: path, interval: tokenFileInterval, log: logger}
+	fi, tok, err := tf.read()
+	if err != nil {
+		return nil, err
+	}
+	if tok == "" {
+		return nil, fmt.Errorf("consul token_file %s is empty", path)
+	}
+	tf.modTime, tf.size = fi.ModTime(), fi.Size()
+	tf.token.Store(&tok)
+	return tf, nil
+}
+
+// Current returns the token last read.
+func (tf *tokenFile) Current() string { return *tf.token.Load() }
+
+// read returns the file's information and its content, trimmed.
+func (tf *tokenFile) read() (os.FileInfo, string, error) {
+	fi, err := os.Stat(tf.path)
+	if err != nil {
+		return nil, "", fmt.Errorf("consul token_file: %w", err)
+	}
+	b, err := os.ReadFile(tf.path)
+	if err != nil {
+		return nil, "", fmt.Errorf("consul token_file: %w", err)
+	}
+	return fi, strings.TrimSpace(string(b)), nil
+}
+
+// Watch looks at the file every interval until ctx ends and swaps the token in when the
+// file changed. A file that cannot be read or is empty keeps the previous token, with a
+// warning. It returns nil when ctx ends.
+func (tf *tokenFile) Watch(ctx context.Context) error {
+	t := time.NewTicker(tf.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		fi, err := os.Stat(tf.path)
+		if err != nil {
+			tf.log.Warn("cannot read the consul token file; keeping the current token", "path", tf.path, "error", err)
+			continue
+		}
+		if fi.ModTime().Equal(tf.modTime) && fi.Size() == tf.size {
+			continue
+		}
+		fi, tok, err := tf.read()
+		switch {
+		case err != nil:
+			tf.log.Warn("cannot read the consul token file; keeping the current token", "path", tf.path, "error", err)
+			continue
+		case tok == "":
+			tf.log.Warn("the consul token file is empty; keeping the current token", "path", tf.path)
+			continue
+		}
+		tf.modTime, tf.size = fi.ModTime(), fi.Size()
+		if tok != tf.Current() {
+			tf.token.Store(&tok)
+			tf.log.Info("consul token changed in the token file; using the new token", "path", tf.path)
+		}
+	}
+}
+
+// tokenTransport sends every request with the token file's current token.
+type tokenTransport struct {
+	next   http.RoundTripper
+	tokens *tokenFile
+}
+
+// RoundTrip sets the token header on a copy of req and sends it on.
+func (t *tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	tok := t.tokens.Current()
+	if req.Header.Get(consulTokenHeader) == tok {
+		return t.next.RoundTrip(req)
+	}
+	r := req.Clone(req.Context())
+	r.Header.Set(consulTokenHeader, tok)
+	return t.next.RoundTrip(r)
+}
