@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // BlockInfo is the reply of /v1/chain/get_block_info: a block's header, cheaper than GetBlock.
@@ -80,4 +81,51 @@ func (c *Client) GetBlockInfo(ctx context.Context, num uint32) (*BlockInfo, erro
 		return nil, err
 	}
 	return &out, nil
+}
+
+// GetBlockHeader returns the header of block num. It calls get_block_info, and get_block on a
+// nodeos that answers get_block_info 404 with get_block served (EOSIO 2.0 and earlier; see
+// docs/nodeos.md §1.7): the header is then taken from the signed block, and later calls go
+// to get_block directly. When get_block answers 404 too, its error is returned (it names
+// chain_api_plugin). An unknown block is an *APIError with status 400 either way.
+func (c *Client) GetBlockHeader(ctx context.Context, num uint32) (*BlockInfo, error) {
+	if !c.noBlockInfo.Load() {
+		b, err := c.GetBlockInfo(ctx, num)
+		if !isNotFound(err) {
+			return b, err
+		}
+	}
+	blk, err := c.GetBlock(ctx, strconv.FormatUint(uint64(num), 10))
+	if !isNotFound(err) {
+		// get_block is served: an answer, or an error of its own (an unknown block).
+		c.noBlockInfo.Store(true)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return blk.header(), nil
+}
+
+// header returns the block's header in get_block_info's shape.
+func (b *SignedBlock) header() *BlockInfo {
+	return &BlockInfo{
+		BlockNum:          b.BlockNum,
+		RefBlockNum:       uint16(b.BlockNum),
+		ID:                b.ID,
+		Timestamp:         b.Timestamp,
+		Producer:          b.Producer,
+		Confirmed:         b.Confirmed,
+		Previous:          b.Previous,
+		TransactionMroot:  b.TransactionMroot,
+		ActionMroot:       b.ActionMroot,
+		ScheduleVersion:   b.ScheduleVersion,
+		ProducerSignature: b.ProducerSignature,
+		RefBlockPrefix:    b.RefBlockPrefix,
+	}
+}
+
+// isNotFound reports whether err is nodeos's 404 (an endpoint it does not serve).
+func isNotFound(err error) bool {
+	var aerr *APIError
+	return errors.As(err, &aerr) && aerr.Status == 404
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -47,6 +48,9 @@ type Client struct {
 	timeout time.Duration
 	hc      *http.Client
 	logger  hclog.Logger
+	// noBlockInfo is set once nodeos answered get_block_info 404 and get_block in its place:
+	// GetBlockHeader then calls get_block alone.
+	noBlockInfo atomic.Bool
 }
 
 // NewClient validates cfg and returns a Client. It makes no request.
