@@ -71,6 +71,7 @@ func (c *Cluster) start(n int) error {
 			args = append(args, joins...)
 			return append(args, hclArgs(append(append([]string(nil), clusterHCL...), o.hcl...))...)
 		})
+		s.Token = o.token
 		s.setPorts(p)
 		if err := s.launch(); err != nil {
 			return err
@@ -105,6 +106,7 @@ func (c *Cluster) AddClient(opts ...Option) *Server {
 		args = append(args, joins...)
 		return append(args, hclArgs(o.hcl)...)
 	})
+	s.Token = o.token
 	if err := s.startFresh(); err != nil {
 		c.t.Fatalf("consultest: start client agent: %v", err)
 	}

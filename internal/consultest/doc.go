@@ -6,7 +6,8 @@
 // StartCluster runs a three-server cluster (optionally with client agents)
 // whose leader a test can kill. NewProxy puts a TCP proxy in front of any
 // address so a test can cut the network between a Consul client and its agent
-// and restore it later.
+// and restore it later. WithACL turns Consul's ACL system on with a deny-by-default
+// policy and a known management token, for tests of least-privilege tokens.
 //
 // The binary is found through $EOSKEEPER_CONSUL, then <module root>/bin/consul
 // (built by `make consul`), then $PATH. When none exists the test is skipped

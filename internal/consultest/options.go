@@ -1,5 +1,7 @@
 package consultest
 
+import "fmt"
+
 // Option adjusts an agent started by Start, StartCluster or Cluster.AddClient.
 type Option func(*options)
 
@@ -7,6 +9,7 @@ type options struct {
 	nodeName string
 	hcl      []string
 	logLevel string
+	token    string
 }
 
 // WithNodeName sets the agent's node name.
@@ -18,6 +21,26 @@ func WithNodeName(name string) Option {
 // after the package's own fragments, so it can override them.
 func WithHCL(hcl string) Option {
 	return func(o *options) { o.hcl = append(o.hcl, hcl) }
+}
+
+// WithACL enables Consul's ACL system with default_policy "deny" and
+// managementToken (a UUID) as the initial management token, also used as the
+// agent's own token. Server.Client then sends managementToken; clients for
+// other tokens come from NewClientWithToken. Every agent of a cluster needs
+// the same option.
+func WithACL(managementToken string) Option {
+	return func(o *options) {
+		o.token = managementToken
+		o.hcl = append(o.hcl, fmt.Sprintf(`acl {
+  enabled                  = true
+  default_policy           = "deny"
+  enable_token_persistence = false
+  tokens {
+    initial_management = %q
+    agent              = %q
+  }
+}`, managementToken, managementToken))
+	}
 }
 
 // WithLogLevel sets the agent's log level (default "info").

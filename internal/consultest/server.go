@@ -37,6 +37,9 @@ type Server struct {
 	ServerAddr string
 	// SerfLANAddr is the agent's LAN gossip address, host:port.
 	SerfLANAddr string
+	// Token is the ACL token Client sends: the management token of WithACL,
+	// else empty.
+	Token string
 
 	t     testing.TB
 	bin   string
@@ -63,6 +66,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 		args = append(args, p.args()...)
 		return append(args, hclArgs(o.hcl)...)
 	})
+	s.Token = o.token
 	if err := s.startFresh(); err != nil {
 		t.Fatalf("consultest: start dev agent: %v", err)
 	}
@@ -178,9 +182,9 @@ func (s *Server) ready(ctx context.Context, c *api.Client) error {
 	return nil
 }
 
-// Client returns a Consul API client for this agent.
+// Client returns a Consul API client for this agent, sending Token.
 func (s *Server) Client() *api.Client {
-	return NewClient(s.t, s.HTTPAddr)
+	return NewClientWithToken(s.t, s.HTTPAddr, s.Token)
 }
 
 // Running reports whether the agent process is alive.
@@ -244,8 +248,16 @@ func (s *Server) Restart() {
 // Proxy's address.
 func NewClient(t testing.TB, addr string) *api.Client {
 	t.Helper()
+	return NewClientWithToken(t, addr, "")
+}
+
+// NewClientWithToken returns a Consul API client for addr (host:port) that
+// sends the ACL token token.
+func NewClientWithToken(t testing.TB, addr, token string) *api.Client {
+	t.Helper()
 	cfg := api.DefaultConfig()
 	cfg.Address = addr
+	cfg.Token = token
 	c, err := api.NewClient(cfg)
 	if err != nil {
 		t.Fatalf("consultest: client for %s: %v", addr, err)
