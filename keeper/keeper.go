@@ -162,6 +162,10 @@ func (k *Keeper) onStop(ctx context.Context) (State, string) {
 	return Stopped, "context ended"
 }
 
+// CommandWaitDelay is how long RunCommand waits, after its context ends and the command is
+// killed, for the command's output to close: a grandchild that keeps it open is cut off then.
+const CommandWaitDelay = 2 * time.Second
+
 // RunCommand runs an operator command (the fence command, a hook) without a shell and
 // returns its error with the start of its output. It is the Deps.RunCommand used when none is
 // given.
@@ -169,7 +173,11 @@ func RunCommand(ctx context.Context, argv []string) error {
 	if len(argv) == 0 {
 		return errors.New("no command configured")
 	}
-	out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	// A child left running with the output pipe open would hold CombinedOutput past the
+	// deadline: once ctx ends and the command is killed, wait at most this long for the pipe.
+	cmd.WaitDelay = CommandWaitDelay
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("command %q: %w: %s", argv[0], err, trim(out, 200))
 	}
