@@ -20,15 +20,7 @@ func newFinalizer(cfg *Config, nc *nodeos.Client) (keeper.Finalizer, error) {
 		return nil, nil
 	}
 	if len(f.Command) > 0 {
-		argv := append([]string(nil), f.Command...)
-		run := func(ctx context.Context) error {
-			cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-			cmd.Env = append(os.Environ(), "EOSKEEPER_FINALIZER_KEY="+f.Key, "EOSKEEPER_PRODUCER="+cfg.Producer)
-			if out, err := cmd.CombinedOutput(); err != nil {
-				return fmt.Errorf("finalizer command %q: %w: %s", argv[0], err, clip(string(out), 200))
-			}
-			return nil
-		}
+		run := finalizerCommand(f.Command, "EOSKEEPER_FINALIZER_KEY="+f.Key, "EOSKEEPER_PRODUCER="+cfg.Producer)
 		return keeper.NodeosFinalizer(nc, cfg.Producer, f.Key, run), nil
 	}
 	signer, err := eostx.ParsePrivateKey(f.PrivateKey.Reveal())
@@ -54,4 +46,20 @@ func newFinalizer(cfg *Config, nc *nodeos.Client) (keeper.Finalizer, error) {
 	act := &eostx.FinKeyActivator{Client: nc, Pusher: pusher, Producer: producer, Key: f.Key,
 		Auth: eostx.PermissionLevel{Actor: actor, Permission: perm}, Signer: signer}
 	return keeper.NodeosFinalizer(nc, cfg.Producer, f.Key, act.Activate), nil
+}
+
+// finalizerCommand returns the activation that runs argv (no shell) with env added to the
+// agent's environment. Like keeper.RunCommand, it waits at most keeper.CommandWaitDelay after
+// its context ends for a child that still holds the output.
+func finalizerCommand(argv []string, env ...string) func(context.Context) error {
+	argv = append([]string(nil), argv...)
+	return func(ctx context.Context) error {
+		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+		cmd.Env = append(os.Environ(), env...)
+		cmd.WaitDelay = keeper.CommandWaitDelay
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("finalizer command %q: %w: %s", argv[0], err, clip(string(out), 200))
+		}
+		return nil
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eoskeeper/eoskeeper/keeper"
 	"github.com/eoskeeper/eoskeeper/nodeos"
 	"github.com/eoskeeper/eoskeeper/nodeos/nodeostest"
 )
@@ -91,5 +92,24 @@ finalizer {
 	}
 	if strings.Contains(err.Error(), "5KQwrP") {
 		t.Fatalf("error leaks the private key: %v", err)
+	}
+}
+
+// TestFinalizerCommandGrandchildHoldsOutput: a finalizer command killed at its deadline while
+// its child holds the output returns within the deadline plus keeper.CommandWaitDelay.
+func TestFinalizerCommandGrandchildHoldsOutput(t *testing.T) {
+	const deadline = 300 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	start := time.Now()
+	err := finalizerCommand([]string{"sh", "-c", "sleep 30 & wait"})(ctx)
+	if err == nil {
+		t.Fatal("a finalizer command killed at its deadline reported success")
+	}
+	if took, limit := time.Since(start), deadline+keeper.CommandWaitDelay+time.Second; took > limit {
+		t.Errorf("finalizer command returned after %s, want at most %s", took, limit)
+	}
+	if err := finalizerCommand([]string{"sh", "-c", `test "$K" = v`}, "K=v")(context.Background()); err != nil {
+		t.Errorf("the command did not get its environment: %v", err)
 	}
 }
