@@ -13,8 +13,9 @@ import (
 	"github.com/hashicorp/go-hclog"
 )
 
-// tokenFileInterval is how often the agent looks at consul.token_file for a new token.
-const tokenFileInterval = 3 * time.Second
+// tokenFileInterval is how often the agent looks at consul.token_file for a new token (a
+// variable for tests).
+var tokenFileInterval = 3 * time.Second
 
 // consulTokenHeader is the header that carries the ACL token of a Consul request.
 const consulTokenHeader = "X-Consul-Token"

@@ -17,50 +17,84 @@ import (
 	"github.com/eoskeeper/eoskeeper/keeper"
 )
 
-// operator is what the operator commands share: the configuration, a Consul client and the
-// producer's election.
+// operator is what the operator commands share: the producer and key prefix, a Consul
+// client and the producer's election. cfg holds only what the operator commands read: the
+// producer and the consul block's address and key prefix.
 type operator struct {
 	cfg    *Config
 	consul *api.Client
 	el     *election.Election
+	// by names who acts, from -by or $USER@host, with the Consul token's accessor.
+	by string
 }
 
-// openOperator parses -config (plus the command's own flags) and connects to Consul.
+// operatorNode names the operator in the election's configuration; it never holds a session.
+const operatorNode = "operator"
+
+// openOperator parses the Consul flags (plus the command's own flags) and connects to
+// Consul. It reads the producer and the consul block of -config only, so an operator needs
+// neither the agents' other secrets nor their token (see operator_consul.go).
 func openOperator(ui UI, name string, args []string, help string, flags func(*flag.FlagSet)) (*operator, bool) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	path := fs.String("config", "", "")
+	var of operatorFlags
+	of.register(fs)
+	by := fs.String("by", "", "")
 	if flags != nil {
 		flags(fs)
 	}
 	if !parseFlags(ui, fs, args, help) {
 		return nil, false
 	}
-	if *path == "" || fs.NArg() > 0 {
-		ui.Error(fmt.Sprintf("%s: -config is required\n\n%s", name, help))
+	if fs.NArg() > 0 {
+		ui.Error(fmt.Sprintf("%s: unexpected argument %q\n\n%s", name, fs.Arg(0), help))
 		return nil, false
 	}
-	cfg, ok := loadForCommand(ui, *path)
-	if !ok {
+	if of.config == "" && of.producer == "" {
+		ui.Error(fmt.Sprintf("%s: -config is required, or -producer with Consul's flags or environment\n\n%s", name, help))
 		return nil, false
 	}
-	client, err := api.NewClient(cfg.ConsulAPIConfig())
-	if err != nil {
-		ui.Error(fmt.Sprintf("%s: consul client: %v", name, err))
-		return nil, false
-	}
-	el, err := election.New(cfg.ElectionConfig(client, nil, nil))
+	t, err := resolveOperatorTarget(of, os.LookupEnv)
 	if err != nil {
 		ui.Error(fmt.Sprintf("%s: %v", name, err))
 		return nil, false
 	}
-	return &operator{cfg: cfg, consul: client, el: el}, true
+	if t.InsecureTLS {
+		ui.Warn(name + ": warning: TLS certificate verification is off (insecure_skip_verify or CONSUL_HTTP_SSL_VERIFY=false)")
+	}
+	client, err := api.NewClient(t.API)
+	if err != nil {
+		ui.Error(fmt.Sprintf("%s: consul client: %v", name, err))
+		return nil, false
+	}
+	cfg := &Config{Producer: t.Producer, Node: NodeConfig{Name: operatorNode},
+		Consul: &ConsulConfig{Address: t.API.Address, Datacenter: t.API.Datacenter, KeyPrefix: t.KeyPrefix}}
+	el, err := election.New(election.Config{Client: client, Producer: cfg.Producer, Prefix: cfg.Consul.KeyPrefix, Node: operatorNode})
+	if err != nil {
+		ui.Error(fmt.Sprintf("%s: %v", name, err))
+		return nil, false
+	}
+	return &operator{cfg: cfg, consul: client, el: el, by: *by}, true
+}
+
+// actor says who acts, for the records operators write.
+func (o *operator) actor(ctx context.Context) string {
+	return operatorIdentity(ctx, o.consul, o.by)
+}
+
+// producerPrefix is the KV prefix of the producer's keys, with a trailing slash.
+func (o *operator) producerPrefix() string {
+	return o.cfg.Consul.KeyPrefix + "/" + o.cfg.Producer + "/"
 }
 
 // statuses reads the statuses the agents publish, with their versions, by node name.
 func (o *operator) statuses(ctx context.Context) (map[string]buildinfo.Stamped, error) {
-	pairs, _, err := o.consul.KV().List(statusPrefix(o.cfg), (&api.QueryOptions{}).WithContext(ctx))
+	prefix := statusPrefix(o.cfg)
+	pairs, meta, err := o.consul.KV().List(prefix, (&api.QueryOptions{}).WithContext(ctx))
 	if err != nil {
-		return nil, fmt.Errorf("read agent statuses: %w", err)
+		return nil, aclHint(fmt.Errorf("read agent statuses %s: %w", prefix, err), "key read on "+o.producerPrefix())
+	}
+	if meta != nil && meta.ResultsFilteredByACLs {
+		return nil, fmt.Errorf("read agent statuses %s: the Consul token may not read some of them; it needs key read on %s (see examples/acl/operator.hcl)", prefix, o.producerPrefix())
 	}
 	out := make(map[string]buildinfo.Stamped, len(pairs))
 	for _, p := range pairs {
@@ -83,12 +117,19 @@ type PauseCommand struct{ UI UI }
 // Help describes the command.
 func (c *PauseCommand) Help() string {
 	return strings.TrimSpace(`
-Usage: eoskeeper pause -config keeper.hcl -reason TEXT
+Usage: eoskeeper pause -config keeper.hcl -reason TEXT [-by WHO]
 
   Sets maintenance mode for the producer: no agent fails over, contends or resigns on its
   own; the holder keeps producing and every agent keeps reporting. A holder that loses the
   lock still pauses its nodeos. Use it before restarting agents or nodeos by hand.
-`)
+
+  The Consul token needs key write on <key_prefix>/<producer>/maintenance
+  (examples/acl/operator.hcl).
+
+Options:
+
+  -reason=TEXT         why, for the other operators (required)
+` + operatorCommonHelp)
 }
 
 // Synopsis is the one-line description.
@@ -105,10 +146,16 @@ type ResumeCommand struct{ UI UI }
 // Help describes the command.
 func (c *ResumeCommand) Help() string {
 	return strings.TrimSpace(`
-Usage: eoskeeper resume -config keeper.hcl
+Usage: eoskeeper resume -config keeper.hcl [-by WHO]
 
   Clears maintenance mode: agents act on their own again.
-`)
+
+  The Consul token needs key write on <key_prefix>/<producer>/maintenance
+  (examples/acl/operator.hcl).
+
+Options:
+
+` + operatorCommonHelp)
 }
 
 // Synopsis is the one-line description.
@@ -131,12 +178,8 @@ func setMaintenance(ui UI, name string, args []string, help string, on bool) int
 	}
 	ctx, cancel := opContext()
 	defer cancel()
-	by := os.Getenv("USER")
-	if h, err := os.Hostname(); err == nil {
-		by += "@" + h
-	}
-	if err := o.el.SetMaintenance(ctx, on, reason, by); err != nil {
-		ui.Error(name + ": " + err.Error())
+	if err := o.el.SetMaintenance(ctx, on, reason, o.actor(ctx)); err != nil {
+		ui.Error(name + ": " + aclHint(err, "key write on "+o.el.MaintenanceKey()).Error())
 		return 1
 	}
 	ui.Output(fmt.Sprintf("maintenance mode %s for %s", map[bool]string{true: "on", false: "off"}[on], o.cfg.Producer))
@@ -149,13 +192,21 @@ type SwitchoverCommand struct{ UI UI }
 // Help describes the command.
 func (c *SwitchoverCommand) Help() string {
 	return strings.TrimSpace(`
-Usage: eoskeeper switchover -config keeper.hcl -to NODE [-timeout 3m]
+Usage: eoskeeper switchover -config keeper.hcl -to NODE [-timeout 3m] [-by WHO]
 
   Asks the lock holder to hand production to NODE: between our producer's turns the holder
   pauses its nodeos, confirms it, records the hand-off with the watermark and releases; NODE
   acquires and resumes at once. Waits until NODE holds the lock and reports our producer's
   missed turns (expected: 0).
-`)
+
+  The Consul token needs key write on <key_prefix>/<producer>/switchover and key read on
+  the rest of <key_prefix>/<producer>/ (examples/acl/operator.hcl).
+
+Options:
+
+  -to=NODE             the node to hand production to (required)
+  -timeout=3m          how long to wait for NODE to produce
+` + operatorCommonHelp)
 }
 
 // Synopsis is the one-line description.
@@ -201,7 +252,7 @@ func (o *operator) switchover(ui UI, to string, timeout time.Duration) error {
 	}
 	rec, held, err := o.el.Leader(ctx)
 	if err != nil {
-		return err
+		return aclHint(err, "key read on "+o.producerPrefix())
 	}
 	if !held {
 		return errors.New("nobody holds the lock; nothing to switch over")
@@ -209,9 +260,8 @@ func (o *operator) switchover(ui UI, to string, timeout time.Duration) error {
 	if rec.Node == to {
 		return fmt.Errorf("%s already holds the lock", to)
 	}
-	by := os.Getenv("USER")
-	if err := o.el.RequestHandoff(ctx, to, by); err != nil {
-		return err
+	if err := o.el.RequestHandoff(ctx, to, o.actor(ctx)); err != nil {
+		return aclHint(err, "key write on "+o.el.HandoffRequestKey())
 	}
 	defer func() {
 		dctx, dcancel := context.WithTimeout(context.Background(), 5*time.Second)
