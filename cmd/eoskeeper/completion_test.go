@@ -44,9 +44,10 @@ func TestCompletionBash(t *testing.T) {
 	}{
 		{[]string{"eoskeeper", "s"}, []string{"status", "switchover"}},
 		{[]string{"eoskeeper", "-v", "hi"}, []string{"history"}},
-		{[]string{"eoskeeper", "status", "-"}, []string{"-config", "-help", "-interval", "-json", "-watch"}},
+		{[]string{"eoskeeper", "status", "-"}, []string{"-config", "-consul-addr", "-help", "-interval", "-json", "-key-prefix", "-producer", "-watch"}},
 		{[]string{"eoskeeper", "status", "-watch", "-i"}, []string{"-interval"}},
-		{[]string{"eoskeeper", "history", "-"}, []string{"-config", "-help", "-json"}},
+		{[]string{"eoskeeper", "history", "-"}, []string{"-config", "-consul-addr", "-help", "-json", "-key-prefix", "-producer"}},
+		{[]string{"eoskeeper", "pause", "-"}, []string{"-by", "-config", "-consul-addr", "-help", "-key-prefix", "-producer", "-reason"}},
 		{[]string{"eoskeeper", "switchover", "-t"}, []string{"-timeout", "-to"}},
 		{[]string{"eoskeeper", "switchover", "-to", ""}, nil},
 		{[]string{"eoskeeper", "completion", ""}, []string{"-help", "bash", "zsh"}},

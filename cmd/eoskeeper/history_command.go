@@ -35,6 +35,9 @@ Options:
 
   -config=PATH  any agent's keeper.hcl (for Consul and the producer)
   -json         print the entries as JSON
+` + operatorConsulHelp + `
+
+  The Consul token needs key read on <key_prefix>/<producer>/ (examples/acl/operator.hcl).
 `)
 }
 

@@ -44,6 +44,9 @@ Options:
                    screen is cleared for each table, otherwise tables follow each other,
                    separated by a blank line
   -interval=2s     how often -watch redraws
+` + operatorConsulHelp + `
+
+  The Consul token needs key read on <key_prefix>/<producer>/ (examples/acl/operator.hcl).
 `)
 }
 
