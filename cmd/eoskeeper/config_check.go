@@ -56,6 +56,7 @@ var (
 // the attribute it is about, or of the nearest enclosing block when the attribute is absent.
 type checker struct {
 	r     hclconf.Ranges
+	file  string
 	diags hcl.Diagnostics
 }
 
@@ -77,7 +78,10 @@ func (k *checker) at(paths ...string) hcl.Range {
 		last = last[:i]
 		paths = append(paths, last)
 	}
-	return k.r.Of(append(paths, "node")...)
+	if r := k.r.Of(append(paths, "node")...); r.Filename != "" {
+		return r
+	}
+	return *hclconf.FileError(k.file, "", "").Subject
 }
 
 // has reports whether the attribute at path was in the file.
@@ -88,7 +92,7 @@ func (k *checker) has(path string) bool { return k.r.Has(path) }
 // (names, URLs, the shape of maps and lists) and then validates the library configurations
 // built from the result, reporting each library problem at the attribute it comes from.
 func (c *Config) finish() hcl.Diagnostics {
-	k := &checker{r: c.Ranges}
+	k := &checker{r: c.Ranges, file: c.Path}
 
 	if !nodeNameRE.MatchString(c.Node.Name) {
 		k.errAt(k.at("node.name"), "Invalid node name",

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
@@ -16,13 +15,9 @@ import (
 // test them with HasErrors. The config is nil when there are errors. `eoskeeper validate`
 // and `eoskeeper agent` both load through here.
 func LoadConfig(path string) (*Config, hcl.Diagnostics) {
-	src, err := os.ReadFile(path)
+	src, err := hclconf.ReadFile(path, hclconf.MaxConfigSize)
 	if err != nil {
-		return nil, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Cannot read configuration",
-			Detail:   fmt.Sprintf("%s: %v", path, unwrapPathErr(err)),
-		}}
+		return nil, hcl.Diagnostics{hclconf.FileError(path, "Cannot read configuration", err.Error()+".")}
 	}
 	return ParseConfig(path, src, filepath.Dir(path), nil)
 }
@@ -30,6 +25,15 @@ func LoadConfig(path string) (*Config, hcl.Diagnostics) {
 // ParseConfig decodes src, named filename in diagnostics. baseDir resolves relative paths
 // given to file(); lookup reads environment variables for env() (nil means os.LookupEnv).
 func ParseConfig(filename string, src []byte, baseDir string, lookup func(string) (string, bool)) (*Config, hcl.Diagnostics) {
+	if len(src) > hclconf.MaxConfigSize {
+		return nil, hcl.Diagnostics{hclconf.FileError(filename, "Configuration too large",
+			fmt.Sprintf("%s is larger than %d bytes.", filename, hclconf.MaxConfigSize))}
+	}
+	// The parser recurses once per nesting level: refuse a file nested past any real need
+	// before it is parsed.
+	if diags := hclconf.CheckDepth(src, filename, hclconf.MaxDepth); diags.HasErrors() {
+		return nil, diags
+	}
 	file, diags := hclparse.NewParser().ParseHCL(src, filename)
 	if diags.HasErrors() {
 		return nil, diags
@@ -97,11 +101,4 @@ func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
 		out = append(out, d)
 	}
 	return out
-}
-
-func unwrapPathErr(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }

@@ -24,3 +24,9 @@ func FormatDuration(d time.Duration) string {
 func Error(rng hcl.Range, summary, detail string) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: rng.Ptr()}
 }
+
+// FileError builds an error diagnostic about the file as a whole (it cannot be read, or is
+// too large to parse), placed at its start so that it prints as "file:1,1-1: ...".
+func FileError(filename, summary, detail string) *hcl.Diagnostic {
+	return Error(hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos}, summary, detail)
+}

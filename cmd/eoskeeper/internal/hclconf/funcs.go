@@ -20,7 +20,8 @@ const MaxFileSize = 64 << 10
 //	env("NAME")            the environment variable NAME; an error if it is unset or empty
 //	env("NAME", "default") the same, with a fallback
 //	file("path")           the file's contents with surrounding white space trimmed; a
-//	                       relative path is taken from baseDir (the config file's directory)
+//	                       relative path is taken from baseDir (the config file's directory);
+//	                       only a regular file of at most MaxFileSize bytes (see ReadFile)
 //
 // lookup reads the environment; nil means os.LookupEnv. Errors name the variable or the path,
 // never a value.
@@ -71,19 +72,9 @@ func fileFunc(baseDir string) function.Function {
 			if !filepath.IsAbs(p) && baseDir != "" {
 				p = filepath.Join(baseDir, p)
 			}
-			fi, err := os.Stat(p)
+			b, err := ReadFile(p, MaxFileSize)
 			if err != nil {
-				return cty.NilVal, fmt.Errorf("cannot read %q: %w", p, unwrapPathError(err))
-			}
-			if fi.IsDir() {
-				return cty.NilVal, fmt.Errorf("%q is a directory", p)
-			}
-			if fi.Size() > MaxFileSize {
-				return cty.NilVal, fmt.Errorf("%q is larger than %d bytes", p, MaxFileSize)
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return cty.NilVal, fmt.Errorf("cannot read %q: %w", p, unwrapPathError(err))
+				return cty.NilVal, err
 			}
 			return cty.StringVal(strings.TrimSpace(string(b))), nil
 		},
