@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/eoskeeper/eoskeeper/internal/redact"
 )
 
 // DefaultTimeout is the per-call timeout when Config.Timeout is zero. nodeos answers local
@@ -90,16 +92,16 @@ func parseBaseURL(raw string) (string, error) {
 		if errors.As(err, &uerr) {
 			err = uerr.Err // its text repeats the URL, which may hold a password
 		}
-		return "", fmt.Errorf("nodeos: invalid URL: %w", err)
+		return "", fmt.Errorf("nodeos: invalid URL %q: %w", redact.URL(raw), err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("nodeos: invalid URL %q: scheme must be http or https, e.g. http://127.0.0.1:8888", u.Redacted())
+		return "", fmt.Errorf("nodeos: invalid URL %q: scheme must be http or https, e.g. http://127.0.0.1:8888", redact.URL(raw))
 	}
 	if u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("nodeos: invalid URL %q: missing host, e.g. http://127.0.0.1:8888", u.Redacted())
+		return "", fmt.Errorf("nodeos: invalid URL %q: missing host, e.g. http://127.0.0.1:8888", redact.URL(raw))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("nodeos: invalid URL %q: must not have a query or fragment", u.Redacted())
+		return "", fmt.Errorf("nodeos: invalid URL %q: must not have a query or fragment", redact.URL(raw))
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
@@ -117,13 +119,9 @@ func newTransport() *http.Transport {
 	}
 }
 
-// URL returns the base URL the client calls, with any password redacted.
+// URL returns the base URL the client calls, with any user information redacted.
 func (c *Client) URL() string {
-	u, err := url.Parse(c.base)
-	if err != nil {
-		return ""
-	}
-	return u.Redacted()
+	return redact.URL(c.base)
 }
 
 // Timeout returns the per-call timeout.
@@ -158,6 +156,7 @@ func (c *Client) call(ctx context.Context, endpoint string, params, out any) err
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
+		err = redact.Error(err) // the client's error names the URL, user information included
 		c.logger.Debug("request failed", "endpoint", endpoint, "duration", time.Since(start), "error", err)
 		return transportError(ctx, endpoint, err)
 	}

@@ -50,7 +50,7 @@ func TestNewClientValidatesURL(t *testing.T) {
 		{"http://127.0.0.1:8888", "http://127.0.0.1:8888"},
 		{"http://127.0.0.1:8888/", "http://127.0.0.1:8888"},
 		{"HTTPS://node.example.com/api/", "https://node.example.com/api"},
-		{"http://user:secret@127.0.0.1:8888", "http://user:xxxxx@127.0.0.1:8888"},
+		{"http://user:secret@127.0.0.1:8888", "http://<redacted>@127.0.0.1:8888"},
 	}
 	for _, tc := range good {
 		c, err := NewClient(Config{URL: tc.url})

@@ -8,11 +8,13 @@ import (
 	"strings"
 
 	"github.com/cenkalti/backoff/v4"
+
+	"github.com/eoskeeper/eoskeeper/internal/redact"
 )
 
 // send makes one write request. Errors for responses InfluxDB will refuse again (4xx other
-// than 429) are wrapped with backoff.Permanent. No error names a credential: the URL holds
-// none (they travel in headers), and transport errors are reduced to the operation.
+// than 429) are wrapped with backoff.Permanent. No error names a credential: token and
+// password travel in headers, and the URL in a transport error is redacted.
 func (w *Writer) send(ctx context.Context, lines []string) error {
 	ctx, cancel := context.WithTimeout(ctx, w.cfg.Timeout)
 	defer cancel()
@@ -32,7 +34,8 @@ func (w *Writer) send(ctx context.Context, lines []string) error {
 	}
 	resp, err := w.cfg.HTTPClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("influx: write: %w", err)
+		// The client's error names the URL; user information in it stays out of the logs.
+		return fmt.Errorf("influx: write: %w", redact.Error(err))
 	}
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))

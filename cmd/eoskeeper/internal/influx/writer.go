@@ -12,6 +12,8 @@ import (
 
 	"github.com/cenkalti/backoff/v4"
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/eoskeeper/eoskeeper/internal/redact"
 )
 
 // Defaults used by New for zero fields.
@@ -79,7 +81,11 @@ func New(cfg Config) (*Writer, error) {
 	}
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%w: 'url' must be an http(s) URL with a host", ErrConfig)
+		return nil, fmt.Errorf("%w: 'url' %q must be an http(s) URL with a host", ErrConfig, redact.URL(cfg.URL))
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		// The writer appends its own path and query; credentials go in token or password.
+		return nil, fmt.Errorf("%w: 'url' %q must not have a query or fragment (credentials go in token, or username and password)", ErrConfig, redact.URL(cfg.URL))
 	}
 	base := strings.TrimSuffix(u.String(), "/")
 	q := url.Values{"precision": {"s"}}

@@ -1,0 +1,71 @@
+package influx
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+)
+
+// syncBuffer is a bytes.Buffer safe for the writer's goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestWriterNeverPrintsCredentials: a URL with a query is refused without echoing it, and the
+// retry logs of a URL with user information do not show it.
+func TestWriterNeverPrintsCredentials(t *testing.T) {
+	for _, raw := range []string{"http://127.0.0.1:1/?token=s3cret", "http://127.0.0.1:1/#s3cret", "ftp://alice:s3cret@127.0.0.1:1"} {
+		_, err := New(Config{URL: raw, Database: "db"})
+		if err == nil {
+			t.Errorf("New(%q) accepted the URL", raw)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "alice") {
+			t.Errorf("New(%q): %v", raw, err)
+		}
+	}
+	var logs syncBuffer
+	w, err := New(Config{URL: "http://alice:s3cret@127.0.0.1:1", Database: "db", RetryInitial: 10 * time.Millisecond,
+		FlushInterval: 10 * time.Millisecond, Logger: hclog.New(&hclog.LoggerOptions{Level: hclog.Trace, Output: &logs})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(point(1))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for strings.Count(logs.String(), "will retry") < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	out := logs.String()
+	if strings.Count(out, "will retry") < 2 {
+		t.Fatalf("no retries logged: %s", out)
+	}
+	if strings.Contains(out, "s3cret") || strings.Contains(out, "alice") {
+		t.Errorf("the retry log shows a credential:\n%s", out)
+	}
+	if !strings.Contains(out, "127.0.0.1:1/write") {
+		t.Errorf("the retry log lost the endpoint:\n%s", out)
+	}
+}
