@@ -166,9 +166,12 @@ func resolveOperatorTarget(f operatorFlags, lookup func(string) (string, bool)) 
 
 // readOperatorFile decodes the producer and the consul block of the keeper.hcl at path.
 func readOperatorFile(path string, lookup func(string) (string, bool)) (*operatorFile, *hcl.EvalContext, error) {
-	src, err := os.ReadFile(path)
+	src, err := hclconf.ReadFile(path, hclconf.MaxConfigSize)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read configuration: %w", err)
+	}
+	if diags := hclconf.CheckDepth(src, path, hclconf.MaxDepth); diags.HasErrors() {
+		return nil, nil, diags
 	}
 	hf, diags := hclparse.NewParser().ParseHCL(src, path)
 	if diags.HasErrors() {

@@ -174,3 +174,10 @@ func TestOperatorCommandsNeedOnlyConsul(t *testing.T) {
 		t.Errorf("pause error:\n%s", errText)
 	}
 }
+
+// TestOperatorFileNotRegular: -config refuses what is not a regular file, as the agent does.
+func TestOperatorFileNotRegular(t *testing.T) {
+	if _, err := resolveOperatorTarget(operatorFlags{config: t.TempDir()}, envMap(nil)); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("a directory as -config: err = %v", err)
+	}
+}
