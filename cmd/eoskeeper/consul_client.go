@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -28,6 +29,9 @@ func newConsulClient(cfg *Config, logger hclog.Logger) (*api.Client, *tokenFile,
 	if t := cfg.Consul.TLS; t != nil && t.InsecureSkipVerify {
 		logger.Warn("consul.tls.insecure_skip_verify is set: the Consul server's certificate is not verified, so anyone on the path can act as Consul")
 	}
+	if err := cfg.Consul.checkToken(); err != nil {
+		return nil, nil, err
+	}
 	cc := cfg.ConsulAPIConfig()
 	client, err := api.NewClient(cc)
 	if err != nil {
@@ -44,6 +48,15 @@ func newConsulClient(cfg *Config, logger hclog.Logger) (*api.Client, *tokenFile,
 	// sends from now on carries the token file's current token.
 	cc.HttpClient.Transport = &tokenTransport{next: cc.HttpClient.Transport, tokens: tf}
 	return client, tf, nil
+}
+
+// checkToken refuses token and token_file set together: which one the client would send is
+// Consul's rule, not the file's.
+func (s *ConsulConfig) checkToken() error {
+	if s.Token.IsSet() && s.TokenFile != "" {
+		return errors.New("consul: token and token_file exclude each other")
+	}
+	return nil
 }
 
 // tokenFile follows a file holding a Consul ACL token: Watch re-reads it when its

@@ -113,12 +113,16 @@ func syncString(mu *sync.Mutex, b *bytes.Buffer) string {
 	return b.String()
 }
 
-// TestConsulTokenFileMissing: a token_file that cannot be read stops the client from being
-// built, and the configuration check names token and token_file set together.
+// TestConsulTokenFileMissing: a token_file that cannot be read, or one set together with
+// token, stops the agent's client from being built.
 func TestConsulTokenFileMissing(t *testing.T) {
 	cfg := &Config{Consul: &ConsulConfig{Address: "127.0.0.1:1", TokenFile: filepath.Join(t.TempDir(), "absent")}}
 	if _, _, err := newConsulClient(cfg, hclog.NewNullLogger()); err == nil || !strings.Contains(err.Error(), "absent") {
 		t.Fatalf("missing token file: err = %v, want one naming the file", err)
+	}
+	cfg.Consul.Token = "also"
+	if _, _, err := newConsulClient(cfg, hclog.NewNullLogger()); err == nil || !strings.Contains(err.Error(), "token and token_file") {
+		t.Fatalf("token with token_file: err = %v", err)
 	}
 }
 
