@@ -48,10 +48,13 @@ func blsKeyOf(node string) string {
 
 // savannaCluster is steadyCluster on a Savanna network with finalizer realism: each
 // producer node holds its own BLS key and A's is our producer's active key.
-func savannaCluster(t *testing.T, signer string) (*cluster, *keepertest.Lock) {
+func savannaCluster(t *testing.T, signer string, setup ...func(*cluster)) (*cluster, *keepertest.Lock) {
 	t.Helper()
 	lock := keepertest.NewLock()
 	c := newClusterWith(t, lock, nodeostest.Config{Producers: testProducers, Finalizers: true, ActiveFinalizerKey: blsKeyOf("a")})
+	for _, f := range setup {
+		f(c)
+	}
 	if err := c.net.SetPermissionKey(c.net.Ours(), "finkey", devPublicKey); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +77,7 @@ func savannaCluster(t *testing.T, signer string) (*cluster, *keepertest.Lock) {
 }
 
 func TestScenarioSavannaTakeoverActivatesFinalizerKey(t *testing.T) {
-	c, lock := savannaCluster(t, devPrivateKey)
+	c, lock := savannaCluster(t, devPrivateKey, evidenceOnly)
 	c.waitTurns(1)
 	killed := c.net.Slot()
 	c.net.Node("a").Kill()

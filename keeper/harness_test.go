@@ -31,6 +31,14 @@ type cluster struct {
 	finalizers func(node string) keeper.Finalizer
 	// fence, when set, is every new agent's Deps.RunCommand.
 	fence func(ctx context.Context, argv []string) error
+	// noPeers starts agents without Deps.Peers: a resigning holder hands nothing on, and every
+	// takeover keeps to the evidence rule.
+	noPeers bool
+	// board, when set, is where producer agents publish their statuses and read the others'
+	// (a Consul KV board); nil uses an in-memory one.
+	board statusBoard
+	// locks records every acquisition and release by the agents' locks.
+	locks lockLog
 }
 
 // agent is one keeper with its nodeos.
@@ -43,6 +51,9 @@ type agent struct {
 	alerts *alertLog
 	cancel context.CancelFunc
 	done   chan error
+	// silence stops this agent's status publication, leaving the last one published, as when
+	// its process is killed.
+	silence func()
 }
 
 func newCluster(t *testing.T, lock keeper.Lock, producers int) *cluster {
@@ -84,7 +95,15 @@ func (c *cluster) startAgent(name string, role keeper.Role, mod ...func(*keeper.
 	a.client = &switchNode{Node: keeper.NodeosNode(client, nodeos.PeerCountConfig{})}
 	deps := keeper.Deps{Node: a.client, Alerts: a.alerts}
 	if role.Producer() {
-		deps.Lock = c.lock
+		deps.Lock = &recordingLock{Lock: c.lock, node: name, log: &c.locks}
+	}
+	if role.Producer() && !c.noPeers {
+		if c.board == nil {
+			c.board = &memBoard{}
+		}
+		board := c.board
+		deps.Peers, deps.Sinks = board.join(a)
+		a.silence = func() { board.silence(a) }
 	}
 	if c.finalizers != nil {
 		deps.Finalizer = c.finalizers(name)
@@ -93,6 +112,9 @@ func (c *cluster) startAgent(name string, role keeper.Role, mod ...func(*keeper.
 	a.k, err = keeper.New(cfg, deps)
 	if err != nil {
 		c.t.Fatalf("keeper.New(%s): %v", name, err)
+	}
+	if a.silence != nil {
+		c.board.started(a)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
@@ -127,8 +149,12 @@ func (a *agent) stop() {
 	a.done <- context.Canceled // later stops return at once
 }
 
-// crash ends the agent without any cleanup reaching nodeos, as a SIGKILL would.
+// crash ends the agent without any cleanup reaching nodeos, as a SIGKILL would: its last
+// published status stays where the other agents read it.
 func (a *agent) crash() {
+	if a.silence != nil {
+		a.silence()
+	}
 	a.client.dead.Store(true)
 	a.stop()
 }
