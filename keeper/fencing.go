@@ -54,7 +54,7 @@ func (k *Keeper) resign(ctx context.Context, reason string, h *Handoff) (State, 
 	if h == nil {
 		// Our nodeos cannot produce: vouch for it and name the standbys that may take over
 		// at once.
-		if h = k.resignHandoff(ctx, reason, k.now()); h != nil {
+		if h = k.resignHandoff(ctx, reason, k.now(), err == nil); h != nil {
 			k.log.Info("handing production on", "successors", h.Successors, "watermark", h.Watermark.Num)
 		}
 	}

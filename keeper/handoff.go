@@ -21,6 +21,12 @@ const (
 // hands production to: fresh, healthy, confirmed paused, standing by (not starting, not in
 // maintenance), not demoted, and with a head that reached the watermark, ordered by priority
 // delay (A, B, C) and then name. An error or an empty choice hands nothing on.
+//
+// A published head is as old as its status: it counts as reaching the watermark when it is
+// short of it by no more than the blocks the chain can have made since (blocksSince).
+// Otherwise a holder resigning just after our turn, its watermark read afresh, found every
+// standby behind it and handed nothing on. A named successor still waits until its own
+// nodeos holds the watermark block (handoffAdmits).
 func (k *Keeper) successors(ctx context.Context, wm Block) []Successor {
 	if k.deps.Peers == nil || k.lock.Maintenance {
 		return nil
@@ -39,7 +45,7 @@ func (k *Keeper) successors(ctx context.Context, wm Block) []Successor {
 		case s.Node == k.cfg.Node || s.Producer != k.cfg.Producer || !s.Role.Producer():
 		case now.Sub(s.Time) > PeerFreshness || s.Time.After(now.Add(PeerFreshness)):
 		case s.State != Standby || !s.Healthy || !s.PausedKnown || !s.Paused || s.Demoted:
-		case s.Head < wm.Num:
+		case s.Head+k.blocksSince(s.Time, now) < wm.Num:
 		default:
 			fit = append(fit, s)
 		}
@@ -54,9 +60,28 @@ func (k *Keeper) successors(ctx context.Context, wm Block) []Successor {
 	return out
 }
 
+// blocksSince returns how many blocks the chain can have made between t and now: one per
+// BlockInterval, and one more for a block on its way at t.
+func (k *Keeper) blocksSince(t, now time.Time) uint32 {
+	if k.cfg.BlockInterval <= 0 {
+		return 0
+	}
+	return uint32(max(now.Sub(t), 0)/k.cfg.BlockInterval) + 1
+}
+
 // resignHandoff builds the record of a resignation whose nodeos is confirmed stopped, or nil
-// when no standby qualifies.
-func (k *Keeper) resignHandoff(ctx context.Context, reason string, stoppedAt time.Time) *Handoff {
+// when no standby qualifies. answers reports that nodeos answered (it is confirmed paused)
+// rather than being down or fenced.
+//
+// Our nodeos may have signed blocks since the last tick read it. One that answers is read
+// again, so the watermark and head cover them. One that cannot be read vouches by its head
+// instead: Head is then the highest block the chain can have reached by stoppedAt (see
+// stopHead), and the successors accept our blocks up to it (handoffAdmits). Without this, a
+// nodeos that died just after signing blocks the holder had not read left a watermark older
+// than our newest block, every successor refused the record, and production waited for the
+// evidence rule.
+func (k *Keeper) resignHandoff(ctx context.Context, reason string, stoppedAt time.Time, answers bool) *Handoff {
+	head := k.stopHead(ctx, stoppedAt, answers)
 	wm := k.watermark
 	if k.obs.lastOur.Num > wm.Num {
 		wm = k.obs.lastOur
@@ -65,7 +90,26 @@ func (k *Keeper) resignHandoff(ctx context.Context, reason string, stoppedAt tim
 	if len(succ) == 0 {
 		return nil
 	}
-	return &Handoff{To: succ[0].Node, Watermark: wm, Successors: succ, Reason: reason, Head: k.obs.head, StoppedAt: stoppedAt}
+	return &Handoff{To: succ[0].Node, Watermark: wm, Successors: succ, Reason: reason, Head: head, StoppedAt: stoppedAt}
+}
+
+// stopHead returns the head block number up to which our producer's blocks may be this
+// node's nodeos's when it stopped. A nodeos that answers is observed again and its head is
+// returned. Otherwise it is the head last read plus the blocks the chain can have made since
+// it was read (blocksSince): the chain makes at most one block a slot, so no block our nodeos
+// signed before stoppedAt is numbered higher.
+func (k *Keeper) stopHead(ctx context.Context, stoppedAt time.Time, answers bool) uint32 {
+	o := &k.obs
+	if answers {
+		k.observe(ctx, k.now())
+		if o.reachable {
+			return o.head
+		}
+	}
+	if o.head == 0 || o.headAdvancedAt.IsZero() {
+		return o.head
+	}
+	return o.head + k.blocksSince(o.headAdvancedAt, stoppedAt)
 }
 
 // handoffAdmits applies the hand-off rule for this node: named in the record, its turn in the
@@ -77,7 +121,13 @@ func handoffAdmits(e Evidence) (Admission, bool) {
 		return Admission{}, false
 	}
 	i, after, ok := h.position(e.Node)
-	if !ok || e.LastOurBlock.Num > h.Watermark.Num {
+	// A resignation vouches for our blocks up to the old holder's head at its stop: it held
+	// the lock until then, so they are its own nodeos's. A newer one is another node's.
+	newest := h.Watermark.Num
+	if h.Reason != "" || len(h.Successors) > 0 {
+		newest = max(newest, h.Head)
+	}
+	if !ok || e.LastOurBlock.Num > newest {
 		return Admission{}, false
 	}
 	if h.Head != 0 {

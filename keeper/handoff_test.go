@@ -37,7 +37,14 @@ func TestAdmitHandoff(t *testing.T) {
 		{"a node not named keeps the evidence rule", resign(func(e *Evidence) {
 			e.Node, e.FreeFor, e.MissedTurns = "d", time.Hour, 1
 		}), false, "", "missed 1 of the 6"},
-		{"a newer block of ours than the watermark", resign(func(e *Evidence) { e.FreeFor, e.LastOurBlock.Num = time.Hour, 501 }), false, "", "missed 0 of the 6"},
+		{"our blocks up to the old holder's head at its stop are its own", resign(func(e *Evidence) {
+			e.Node, e.Role, e.Delay, e.LastOurBlock.Num = "b", RoleB, 2, 505
+		}), true, PathHandoff, "hand-off to b"},
+		{"a block of ours newer than the old holder's head", resign(func(e *Evidence) { e.FreeFor, e.LastOurBlock.Num = time.Hour, 506 }), false, "", "missed 0 of the 6"},
+		{"a switchover accepts no block of ours newer than its watermark", resign(func(e *Evidence) {
+			e.Record.Handoff = &Handoff{To: "c", Watermark: Block{Num: 500}}
+			e.LastOurBlock.Num = 501
+		}), false, "", "missed 0 of the 6"},
 		{"the watermark block not reached yet", resign(func(e *Evidence) { e.FreeFor, e.Head = time.Hour, 499 }), false, "", "waits for our block 500"},
 		{"a stale hand-off is ignored", resign(func(e *Evidence) {
 			e.FreeFor, e.Head = time.Hour, 505+120+1
@@ -97,10 +104,15 @@ func TestSuccessors(t *testing.T) {
 			standby("b3", RoleB, func(s *Status) { s.Paused = false }),
 			standby("b4", RoleB, func(s *Status) { s.Demoted = true }),
 			standby("b5", RoleB, func(s *Status) { s.Head = 400 }),
+			standby("b8", RoleB, func(s *Status) { s.Head = 494 }), // 2 s old: 494 and 5 blocks fall short of 500
 			standby("b6", RoleB, func(s *Status) { s.State = Maintenance }),
 			standby("b7", RoleB, func(s *Status) { s.Producer = "other" }),
 			standby("c", RoleC),
 		}}, []Successor{{Node: "c"}}},
+		{"a published head counts the blocks the chain made since", fakePeers{statuses: []Status{
+			standby("b", RoleB, func(s *Status) { s.Head = 495 }), // 2 s old: 4 blocks of 500 ms, and one on its way
+			standby("c", RoleC, func(s *Status) { s.Head = 494 }),
+		}}, []Successor{{Node: "b"}}},
 		{"an unreadable Consul hands nothing on", fakePeers{err: errors.New("connection refused")}, nil},
 	}
 	for _, tc := range tests {
@@ -121,6 +133,24 @@ func TestSuccessors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStopHead checks the head a resigning holder vouches for when its nodeos cannot be read:
+// the last head read plus the blocks the chain can have made since.
+func TestStopHead(t *testing.T) {
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	cfg := DefaultConfig()
+	cfg.Producer, cfg.Node, cfg.Role = "eosstorebest", "a", RoleA
+	k, err := New(cfg, Deps{Node: nopNode{}, Lock: nopLock{}, Clock: fixedClock{now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.obs.head, k.obs.headAdvancedAt = 1000, now.Add(-2*time.Second)
+	for _, answers := range []bool{false, true} { // nopNode's Info fails: a nodeos that stopped answering
+		if got := k.stopHead(context.Background(), now, answers); got != 1005 {
+			t.Errorf("stopHead(answers %t) = %d, want 1005: head 1000, 4 blocks of 500 ms and one on its way", answers, got)
+		}
 	}
 }
 
