@@ -55,14 +55,46 @@ type Client struct {
 	noBlockInfo atomic.Bool
 }
 
+// MaxTimeout bounds Config.Timeout: a nodeos that takes longer to answer a local API call is
+// hung, not busy, and a caller waiting longer would stall its own loop.
+const MaxTimeout = 30 * time.Second
+
+// FieldError is one problem Config.Validate found, attributed to the Config field at fault.
+type FieldError struct {
+	// Field is the name of the Config field, e.g. "URL".
+	Field string
+	// Err says what is wrong.
+	Err error
+}
+
+// Error returns the problem's text.
+func (e *FieldError) Error() string { return e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Validate reports every problem of cfg, each as a *FieldError, without making a request:
+// the checks NewClient makes.
+func (cfg Config) Validate() error {
+	var errs []error
+	if _, err := parseBaseURL(cfg.URL); err != nil {
+		errs = append(errs, &FieldError{Field: "URL", Err: err})
+	}
+	if cfg.Timeout < 0 || cfg.Timeout > MaxTimeout {
+		errs = append(errs, &FieldError{Field: "Timeout",
+			Err: fmt.Errorf("nodeos: invalid timeout %s: must lie within 0 (the default, %s) and %s", cfg.Timeout, DefaultTimeout, MaxTimeout)})
+	}
+	return errors.Join(errs...)
+}
+
 // NewClient validates cfg and returns a Client. It makes no request.
 func NewClient(cfg Config) (*Client, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	base, err := parseBaseURL(cfg.URL)
 	if err != nil {
 		return nil, err
-	}
-	if cfg.Timeout < 0 {
-		return nil, fmt.Errorf("nodeos: invalid timeout %s: must not be negative", cfg.Timeout)
 	}
 	c := &Client{base: base, timeout: cfg.Timeout, hc: cfg.HTTPClient, logger: cfg.Logger}
 	if c.timeout == 0 {

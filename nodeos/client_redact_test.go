@@ -3,8 +3,10 @@ package nodeos
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 )
@@ -45,5 +47,32 @@ func TestClientNeverPrintsCredentials(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "127.0.0.1:1") {
 		t.Errorf("the log line lost the address: %s", logs.String())
+	}
+}
+
+// TestConfigValidateNamesFields: Validate attributes each problem to its field, and NewClient
+// refuses with the same text.
+func TestConfigValidateNamesFields(t *testing.T) {
+	for _, tc := range []struct {
+		cfg   Config
+		field string
+	}{
+		{Config{URL: "http://127.0.0.1:8888/?x=1"}, "URL"},
+		{Config{URL: "http://127.0.0.1:8888", Timeout: -time.Second}, "Timeout"},
+		{Config{URL: "http://127.0.0.1:8888", Timeout: MaxTimeout + time.Nanosecond}, "Timeout"},
+		{Config{URL: "http://127.0.0.1:8888", Timeout: 365 * 24 * time.Hour}, "Timeout"},
+	} {
+		err := tc.cfg.Validate()
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != tc.field {
+			t.Errorf("%+v: Validate = %v, want a FieldError for %s", tc.cfg, err, tc.field)
+			continue
+		}
+		if _, nerr := NewClient(tc.cfg); nerr == nil || nerr.Error() != err.Error() {
+			t.Errorf("%+v: NewClient = %v, want %v", tc.cfg, nerr, err)
+		}
+	}
+	if err := (Config{URL: "http://127.0.0.1:8888", Timeout: MaxTimeout}).Validate(); err != nil {
+		t.Errorf("MaxTimeout refused: %v", err)
 	}
 }

@@ -266,7 +266,7 @@ func TestTimeout(t *testing.T) {
 	}
 
 	// The caller's shorter deadline wins over the client's timeout.
-	c2, err := NewClient(Config{URL: srv.URL, Timeout: time.Hour})
+	c2, err := NewClient(Config{URL: srv.URL, Timeout: MaxTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}

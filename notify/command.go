@@ -20,11 +20,50 @@ const DefaultCommandTimeout = 30 * time.Second
 type CommandConfig struct {
 	Name    string        // Optional, defaults to "command"
 	Argv    []string      `hcl:"argv"`             // the program and its arguments (no shell); required
-	Env     []string      `hcl:"env,optional"`     // extra "KEY=value" entries added to the agent's environment
+	Env     Env           `hcl:"env,optional"`     // extra "KEY=value" entries added to the agent's environment
 	Timeout time.Duration `hcl:"timeout,optional"` // Optional, defaults to DefaultCommandTimeout; the process is killed after it
 }
 
 func init() { RegisterKind("command", func() ChannelSettings { return new(CommandConfig) }) }
+
+// Env is a list of "KEY=value" environment entries whose values may be credentials: it
+// prints, through fmt and encoding/json, as "KEY=<redacted>" per entry.
+type Env []string
+
+// redacted returns the entries with their values replaced.
+func (e Env) redacted() []string {
+	out := make([]string, len(e))
+	for i, kv := range e {
+		k, _, ok := strings.Cut(kv, "=")
+		if !ok {
+			k = redacted
+		} else {
+			k += "=" + redacted
+		}
+		out[i] = k
+	}
+	return out
+}
+
+// String returns the entries with their values redacted.
+func (e Env) String() string { return fmt.Sprint(e.redacted()) }
+
+// GoString returns the entries with their values redacted, so %#v does not print them.
+func (e Env) GoString() string { return fmt.Sprintf("%#v", e.redacted()) }
+
+// MarshalJSON encodes the entries with their values redacted.
+func (e Env) MarshalJSON() ([]byte, error) {
+	if e == nil {
+		return []byte("null"), nil
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // "<redacted>" as written
+	if err := enc.Encode(e.redacted()); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
 
 // SetDefaults fills the zero fields that have a default.
 func (c *CommandConfig) SetDefaults() {

@@ -1,6 +1,9 @@
 package notify_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,5 +25,30 @@ func TestCommandGrandchildHoldsOutput(t *testing.T) {
 	}
 	if took, limit := time.Since(start), timeout+3*time.Second; took > limit {
 		t.Errorf("Send returned after %s, want at most %s", took, limit)
+	}
+}
+
+// TestCommandEnvPrintsRedacted: a command channel's environment values never print, through
+// fmt or encoding/json, while the program still receives them.
+func TestCommandEnvPrintsRedacted(t *testing.T) {
+	cfg := notify.CommandConfig{Argv: []string{"/bin/sh", "-c", `test "$PAGER_TOKEN" = "$WANT"`}, Env: notify.Env{"PAGER_TOKEN=envs3cret", "WANT=envs" + "3cret"}}
+	js, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, cfg.Env), string(js)} {
+		if strings.Contains(out, "envs3cret") {
+			t.Errorf("environment value printed: %s", out)
+		}
+		if !strings.Contains(out, "PAGER_TOKEN=") {
+			t.Errorf("environment key lost: %s", out)
+		}
+	}
+	c, err := notify.NewCommand(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Send(t.Context(), notify.Message{}); err != nil {
+		t.Errorf("the program did not receive the value: %v", err)
 	}
 }

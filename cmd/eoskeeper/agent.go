@@ -17,6 +17,7 @@ import (
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/metrics"
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/statushttp"
 	"github.com/eoskeeper/eoskeeper/election"
+	"github.com/eoskeeper/eoskeeper/internal/redact"
 	"github.com/eoskeeper/eoskeeper/keeper"
 	"github.com/eoskeeper/eoskeeper/nodeos"
 )
@@ -174,7 +175,7 @@ func runAgentWith(ctx context.Context, path string, cfg *Config, logger hclog.Lo
 		if err != nil {
 			return err
 		}
-		logger.Info("registering the eoskeeper service in Consul", "consul", cfg.Consul.Address, "service_id", reg.ServiceID())
+		logger.Info("registering the eoskeeper service in Consul", "consul", redact.URL(cfg.Consul.Address), "service_id", reg.ServiceID())
 		if err := reg.Register(ctx); err != nil {
 			return fmt.Errorf("register the eoskeeper service in Consul: %w", err)
 		}
@@ -257,6 +258,6 @@ func runAgentWith(ctx context.Context, path string, cfg *Config, logger hclog.Lo
 	})
 
 	logger.Info("agent starting", "node", cfg.Node.Name, "role", cfg.Node.Role, "producer", cfg.Producer,
-		"nodeos", cfg.Nodeos.URL, "consul", cfg.Consul.Address, "listen", cfg.HTTP.Listen, "handoff", !opts.noHandoff)
+		"nodeos", redact.URL(cfg.Nodeos.URL), "consul", redact.URL(cfg.Consul.Address), "listen", cfg.HTTP.Listen, "handoff", !opts.noHandoff)
 	return agent.Run(ctx)
 }

@@ -199,33 +199,20 @@ func (c *Config) DispatcherConfig(status func() string, logger hclog.Logger) (cf
 	return cfg, true, nil
 }
 
-// CheckLibraries builds every library configuration the agent builds from c and validates it
-// the way the libraries will, so `eoskeeper validate` fails on whatever would stop the agent
-// at start: keeper and election settings, Consul TLS files, InfluxDB outputs and notify
-// channels. It performs no network I/O.
+// CheckLibraries validates the keeper configuration built from c and calls, without network
+// I/O, every constructor the agent calls at start (constructionProblems), returning their
+// errors joined. LoadConfig has already reported the same problems at their attributes, so
+// for a configuration it loaded this returns nil.
 func (c *Config) CheckLibraries() error {
 	var errs []error
 	if err := c.KeeperConfig(nil).Validate(); err != nil {
 		errs = append(errs, err)
 	}
-	if c.Consul.Token.IsSet() && c.Consul.TokenFile != "" {
-		errs = append(errs, fmt.Errorf("consul (%s): token and token_file exclude each other", c.Ranges.Of("consul.token_file", "consul")))
+	if err := c.Consul.checkToken(); err != nil {
+		errs = append(errs, fmt.Errorf("consul (%s): %w", c.Ranges.Of("consul.token_file", "consul"), err))
 	}
-	client, err := api.NewClient(c.ConsulAPIConfig())
-	if err != nil {
-		errs = append(errs, fmt.Errorf("consul client: %w", err))
-	} else if c.Node.Role.Producer() {
-		if err := c.ElectionConfig(client, nil, nil).Validate(); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	for i, ic := range c.InfluxConfigs(nil) {
-		if _, err := influx.New(ic); err != nil {
-			errs = append(errs, fmt.Errorf("output \"influxdb\" (%s): %w", c.Ranges[c.InfluxDB[i].Path], err))
-		}
-	}
-	if _, err := c.NotifyChannels(); err != nil {
-		errs = append(errs, err)
+	for _, p := range c.constructionProblems() {
+		errs = append(errs, p.err)
 	}
 	return errors.Join(errs...)
 }

@@ -166,13 +166,9 @@ consul {
 func TestCheckLibrariesCatchesTLSFiles(t *testing.T) {
 	dir := t.TempDir()
 	src := minimalHCL + "consul {\n  tls {\n    ca_file = \"" + filepath.Join(dir, "absent-ca.pem") + "\"\n  }\n}\n"
-	cfg, diags := parse(t, src, noEnv)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	err := cfg.CheckLibraries()
-	if err == nil || !strings.Contains(err.Error(), "consul client") {
-		t.Fatalf("err = %v, want the unreadable CA file reported", err)
+	_, diags := parse(t, src, noEnv)
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "keeper.hcl:11,3-6: Invalid Consul client settings; consul client: Error loading CA File") {
+		t.Fatalf("diagnostics %v, want the unreadable CA file reported at the tls block", diags)
 	}
 
 	path := filepath.Join(dir, "keeper.hcl")

@@ -15,6 +15,7 @@ import (
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/hclconf"
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/influx"
 	"github.com/eoskeeper/eoskeeper/election"
+	"github.com/eoskeeper/eoskeeper/internal/redact"
 	"github.com/eoskeeper/eoskeeper/keeper"
 	"github.com/eoskeeper/eoskeeper/nodeos"
 	"github.com/eoskeeper/eoskeeper/notify"
@@ -91,7 +92,9 @@ func (k *checker) has(path string) bool { return k.r.Has(path) }
 // (the libraries' own, see the constants above), checks what only this program knows about
 // (names, URLs, the shape of maps and lists) and then validates the library configurations
 // built from the result, reporting each library problem at the attribute it comes from.
-func (c *Config) finish() hcl.Diagnostics {
+// With construct, it finally calls the constructors the agent calls at start
+// (constructionProblems), so a configuration that loads is one the agent can start with.
+func (c *Config) finish(construct bool) hcl.Diagnostics {
 	k := &checker{r: c.Ranges, file: c.Path}
 
 	if !nodeNameRE.MatchString(c.Node.Name) {
@@ -121,6 +124,11 @@ func (c *Config) finish() hcl.Diagnostics {
 	// The libraries' own rules, on the configurations the agent will build.
 	k.library(c.KeeperConfig(nil).Validate(), keeperFields)
 	k.library(c.ElectionConfig(nil, nil, nil).Validate(), electionFields)
+	// Then the constructors the agent calls at start, on an otherwise valid configuration
+	// (their messages would repeat the problems above).
+	if construct && !k.diags.HasErrors() {
+		c.checkConstruction(k)
+	}
 	return dedupeSame(k.diags)
 }
 
@@ -362,20 +370,7 @@ func (c *Config) finishOutputs(k *checker) {
 func checkHTTPURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Sprintf("%q is not an http:// or https:// URL with a host.", redactURL(s))
+		return fmt.Sprintf("%q is not an http:// or https:// URL with a host.", redact.URL(s))
 	}
 	return ""
-}
-
-// redactURL drops the user information and query of a URL, where credentials tend to hide.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "<unparsable URL>"
-	}
-	u.User = nil
-	if u.RawQuery != "" {
-		u.RawQuery = "..."
-	}
-	return u.String()
 }

@@ -322,7 +322,7 @@ func TestValidateRedactsSecrets(t *testing.T) {
 		"INFLUX_TOKEN":      "s3cr3t-influx",
 		"SMS_KEY":           "s3cr3t-sms",
 		"DING":              "s3cr3t-ding",
-		"FINKEY":            "s3cr3t-finkey",
+		"FINKEY":            "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3",
 	}
 	for k, v := range secrets {
 		t.Setenv(k, v)

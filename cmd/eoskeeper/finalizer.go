@@ -13,7 +13,8 @@ import (
 
 // newFinalizer builds the keeper's Finalizer from the finalizer block: eosio::actfinkey signed
 // with the configured permission key and pushed to the local nodeos, or the configured command.
-// It returns nil when the block is absent.
+// It returns nil when the block is absent. It makes no request, so the load path runs it too;
+// its errors are *attrError, naming the attribute at fault.
 func newFinalizer(cfg *Config, nc *nodeos.Client) (keeper.Finalizer, error) {
 	f := cfg.Finalizer
 	if f == nil {
@@ -25,23 +26,23 @@ func newFinalizer(cfg *Config, nc *nodeos.Client) (keeper.Finalizer, error) {
 	}
 	signer, err := eostx.ParsePrivateKey(f.PrivateKey.Reveal())
 	if err != nil {
-		return nil, fmt.Errorf("finalizer private_key: %w", err)
+		return nil, &attrError{"finalizer.private_key", fmt.Errorf("finalizer private_key: %w", err)}
 	}
 	actor, err := eostx.ParseName(f.Actor())
 	if err != nil {
-		return nil, fmt.Errorf("finalizer permission: %w", err)
+		return nil, &attrError{"finalizer.permission", fmt.Errorf("finalizer permission: %w", err)}
 	}
 	perm, err := eostx.ParseName(f.PermissionName())
 	if err != nil {
-		return nil, fmt.Errorf("finalizer permission: %w", err)
+		return nil, &attrError{"finalizer.permission", fmt.Errorf("finalizer permission: %w", err)}
 	}
 	producer, err := eostx.ParseName(cfg.Producer)
 	if err != nil {
-		return nil, fmt.Errorf("producer: %w", err)
+		return nil, &attrError{"producer", fmt.Errorf("producer: %w", err)}
 	}
 	pusher, err := eostx.NewPusher(eostx.PusherConfig{URL: cfg.Nodeos.URL, Timeout: 2 * cfg.Nodeos.Timeout})
 	if err != nil {
-		return nil, err
+		return nil, &attrError{"nodeos.url", fmt.Errorf("finalizer: %w", err)}
 	}
 	act := &eostx.FinKeyActivator{Client: nc, Pusher: pusher, Producer: producer, Key: f.Key,
 		Auth: eostx.PermissionLevel{Actor: actor, Permission: perm}, Signer: signer}
@@ -63,3 +64,15 @@ func finalizerCommand(argv []string, env ...string) func(context.Context) error 
 		return nil
 	}
 }
+
+// attrError is an error about the keeper.hcl attribute at path ("finalizer.private_key").
+type attrError struct {
+	path string
+	err  error
+}
+
+// Error returns the problem's text.
+func (e *attrError) Error() string { return e.err.Error() }
+
+// Unwrap returns the problem.
+func (e *attrError) Unwrap() error { return e.err }

@@ -79,19 +79,24 @@ finalizer {
 		t.Fatalf("command saw key %q, want PUB_BLS_b", b)
 	}
 
-	bad := finalizerConfig(t, "http://127.0.0.1:1", `
+	// A bad key is refused when the configuration is loaded, at the attribute, without the key.
+	src := strings.Replace(minimalHCL, "nodeos {", "nodeos {\n  url = \"http://127.0.0.1:1\"", 1) + `
 finalizer {
   key         = "PUB_BLS_b"
   permission  = "eosstorebest@finkey"
   private_key = env("FINKEY")
 }
-`, map[string]string{"FINKEY": "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD4"})
-	_, err = newFinalizer(bad, nil)
-	if err == nil {
-		t.Fatal("a private key with a bad checksum was accepted")
+`
+	_, diags := parse(t, src, envOf(map[string]string{"FINKEY": "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD4"}))
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "keeper.hcl:15,17-30: Invalid finalizer setting; finalizer private_key: eostx: invalid key: WIF private key: checksum mismatch") {
+		t.Fatalf("a private key with a bad checksum: %v", diags)
 	}
-	if strings.Contains(err.Error(), "5KQwrP") {
-		t.Fatalf("error leaks the private key: %v", err)
+	if strings.Contains(diags.Error(), "5KQwrP") {
+		t.Fatalf("error leaks the private key: %v", diags)
+	}
+	bad, _ := parseConfig("keeper.hcl", []byte(src), t.TempDir(), envOf(map[string]string{"FINKEY": "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD4"}), false)
+	if _, err := newFinalizer(bad, nil); err == nil || strings.Contains(err.Error(), "5KQwrP") {
+		t.Fatalf("newFinalizer on a bad key: %v", err)
 	}
 }
 

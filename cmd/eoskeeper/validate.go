@@ -2,11 +2,14 @@ package main
 
 import (
 	"flag"
+	"reflect"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/hclconf"
+	"github.com/eoskeeper/eoskeeper/internal/redact"
+	"github.com/eoskeeper/eoskeeper/notify"
 )
 
 // ValidateCommand checks a configuration file through exactly the agent's load path and
@@ -64,11 +67,62 @@ func (c *ValidateCommand) Run(args []string) int {
 // effectiveJSON renders the configuration as indented JSON: durations in their canonical
 // spelling, secrets as "<redacted>".
 func effectiveJSON(cfg *Config) (string, error) {
-	b, err := hclconf.MarshalIndent(cfg)
+	b, err := hclconf.MarshalIndent(printable(cfg))
 	if err != nil {
 		return "", err
 	}
 	return string(b), nil
+}
+
+// printable returns a copy of cfg to print: the URLs and addresses that may carry user
+// information or a token in their query are redacted (redact.URL), and so are the URL
+// settings of the notify channels that are not secrets already.
+func printable(cfg *Config) *Config {
+	c := *cfg
+	n := *c.Nodeos
+	n.URL = redact.URL(n.URL)
+	c.Nodeos = &n
+	s := *c.Consul
+	s.Address = redact.URL(s.Address)
+	c.Consul = &s
+	c.InfluxDB = nil
+	for _, o := range cfg.InfluxDB {
+		o2 := *o
+		o2.URL = redact.URL(o2.URL)
+		c.InfluxDB = append(c.InfluxDB, &o2)
+	}
+	c.Notify = nil
+	for _, ch := range cfg.Notify {
+		ch2 := *ch
+		ch2.Settings = redactURLSettings(ch.Settings)
+		c.Notify = append(c.Notify, &ch2)
+	}
+	return &c
+}
+
+// redactURLSettings returns a copy of a notify channel's settings whose plain string URL
+// settings (an hcl name ending in "url", or "endpoint") are redacted.
+func redactURLSettings(settings notify.ChannelSettings) notify.ChannelSettings {
+	v := reflect.ValueOf(settings)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return settings
+	}
+	cp := reflect.New(v.Elem().Type())
+	cp.Elem().Set(v.Elem())
+	st := cp.Elem()
+	for i := range st.NumField() {
+		f := st.Type().Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("hcl"), ",")
+		if f.Type.Kind() == reflect.String && f.Type != reflect.TypeOf(notify.Secret("")) &&
+			(strings.HasSuffix(name, "url") || name == "endpoint") {
+			st.Field(i).SetString(redact.URL(st.Field(i).String()))
+		}
+	}
+	s, ok := cp.Interface().(notify.ChannelSettings)
+	if !ok {
+		return settings
+	}
+	return s
 }
 
 // formatDiagnostic renders one diagnostic on one line, as `keeper.hcl:12,3-20: Summary;
