@@ -3,6 +3,7 @@ package keeper
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/eoskeeper/eoskeeper/notify"
@@ -11,6 +12,7 @@ import (
 // Alert keys. Each fault has its own key so faults fire and resolve independently.
 const (
 	alertAPIFailing          = "nodeos_api_failing"
+	alertCallFailing         = "nodeos_call_failing"
 	alertHeadStalled         = "head_stalled"
 	alertLIBStalled          = "lib_stalled"
 	alertFewProducers        = "few_producers"
@@ -101,6 +103,7 @@ func (k *Keeper) checkAlerts(now time.Time) {
 	figs := k.figures()
 	a.set(now, o.apiStreak >= k.cfg.APIFailures, alertAPIFailing, notify.Critical,
 		fmt.Sprintf("nodeos API failed %d times in a row: %v", o.apiStreak, o.lastErr), figs)
+	k.checkCalls(now, figs)
 	if o.reachable {
 		a.set(now, now.Sub(o.headAdvancedAt) > k.cfg.HeadStall, alertHeadStalled, notify.Critical,
 			fmt.Sprintf("head %d not advancing", o.head), figs)
@@ -139,6 +142,41 @@ func (k *Keeper) checkAlerts(now time.Time) {
 			a.clear(now, key)
 		}
 	}
+}
+
+// checkCalls logs, once per run of failures, each nodeos read that has failed APIFailures
+// times in a row and again when it answers, and raises nodeos_call_failing while any read but
+// get_info (which nodeos_api_failing covers) keeps failing, with nodeos's own errors.
+func (k *Keeper) checkCalls(now time.Time, figs []notify.Figure) {
+	o := &k.obs
+	var failing []string
+	sev := notify.Warning
+	for c := range numCalls {
+		r := &o.calls[c]
+		why := o.failing(c, k.cfg.APIFailures)
+		switch {
+		case why != "" && !r.reported:
+			r.reported = true
+			k.log.Error("a nodeos call keeps failing", "call", c.label(), "failures", r.streak, "error", why)
+		case why == "" && r.reported && r.streak == 0:
+			r.reported = false
+			k.log.Info("a nodeos call answers again", "call", c.label())
+		}
+		if why == "" || c == callInfo {
+			continue
+		}
+		failing = append(failing, why)
+		if c != callPeers {
+			sev = notify.Critical // the keeper cannot follow the chain or confirm a pause
+		}
+	}
+	a := &k.alerts
+	if len(failing) == 0 {
+		a.clear(now, alertCallFailing)
+		return
+	}
+	a.raise(now, alertCallFailing, sev, "nodeos keeps failing a call the keeper needs: "+strings.Join(failing, "; "),
+		append(figs, notify.Fig("failing_calls", len(failing))))
 }
 
 // figures are the numbers attached to every alert.

@@ -23,7 +23,8 @@ func (k *Keeper) health() (bool, []string) {
 		}
 	}
 	if n, full := o.distinctProducers(k.cfg.windowBlocks()); !full {
-		problems = append(problems, fmt.Sprintf("observed fewer than %d blocks so far", k.cfg.windowBlocks()))
+		problems = append(problems, because(fmt.Sprintf("observed fewer than %d blocks so far", k.cfg.windowBlocks()),
+			o.failing(callBlock, k.cfg.APIFailures)))
 	} else if n < k.minProducers() {
 		problems = append(problems, fmt.Sprintf("only %d distinct producers in the last %d blocks", n, k.cfg.windowBlocks()))
 	}
@@ -31,9 +32,17 @@ func (k *Keeper) health() (bool, []string) {
 		problems = append(problems, fmt.Sprintf("%d p2p peers, fewer than %d", o.peers, k.cfg.MinPeers))
 	}
 	if !o.schedKnown {
-		problems = append(problems, "producer schedule unknown")
+		problems = append(problems, because("producer schedule unknown", o.failing(callSchedule, k.cfg.APIFailures)))
 	}
 	return len(problems) == 0, problems
+}
+
+// because appends why to problem, when there is a why.
+func because(problem, why string) string {
+	if why == "" {
+		return problem
+	}
+	return problem + ": " + why
 }
 
 // minProducers is MinProducers, capped on small schedules at the number of producers other

@@ -32,12 +32,12 @@ func (n *nodeosNode) Info(ctx context.Context) (ChainInfo, error) {
 }
 
 func (n *nodeosNode) Block(ctx context.Context, num uint32) (BlockHeader, error) {
-	b, err := n.c.GetBlockInfo(ctx, num)
+	b, err := n.c.GetBlockHeader(ctx, num)
 	if err != nil {
 		return BlockHeader{}, err
 	}
 	if b.BlockNum != num {
-		return BlockHeader{}, fmt.Errorf("get_block_info %d answered block %d", num, b.BlockNum)
+		return BlockHeader{}, fmt.Errorf("asked for block %d, answered block %d", num, b.BlockNum)
 	}
 	return BlockHeader{Num: b.BlockNum, Time: b.Timestamp.Time, Producer: b.Producer, ScheduleVersion: b.ScheduleVersion}, nil
 }

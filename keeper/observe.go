@@ -22,6 +22,8 @@ type observation struct {
 	apiStreak int
 	apiErrors uint64
 	lastErr   error
+	// calls holds each read's current run of failures.
+	calls [numCalls]callRecord
 
 	head, lib      uint32
 	headTime       time.Time
@@ -64,6 +66,7 @@ func (k *Keeper) observe(ctx context.Context, now time.Time) {
 	o.reachable = true
 	o.apiStreak = 0
 	o.lastErr = nil
+	o.noteCall(callInfo, nil)
 
 	if o.headAdvancedAt.IsZero() || info.Head != o.head {
 		o.headAdvancedAt = now
@@ -82,6 +85,7 @@ func (k *Keeper) observe(ctx context.Context, now time.Time) {
 
 	if k.cfg.Role.Producer() {
 		p, err := callNode(ctx, k, k.deps.Node.Paused)
+		o.noteCall(callPaused, err)
 		if err != nil {
 			o.pausedKnown = false
 			o.noteErr(err)
@@ -90,6 +94,7 @@ func (k *Keeper) observe(ctx context.Context, now time.Time) {
 		}
 	}
 	n, err := callNode(ctx, k, k.deps.Node.Peers)
+	o.noteCall(callPeers, err)
 	if err != nil {
 		o.peersKnown = false
 		o.noteErr(err)
@@ -138,6 +143,7 @@ func (k *Keeper) follow(ctx context.Context, info ChainInfo) {
 		h, err := callNode(ctx, k, func(ctx context.Context) (BlockHeader, error) {
 			return k.deps.Node.Block(ctx, n)
 		})
+		o.noteCall(callBlock, err)
 		if err != nil {
 			o.noteErr(err)
 			return
@@ -215,6 +221,7 @@ func (o *observation) noteOurs(b chainBlock) {
 }
 
 func (o *observation) fail(err error) {
+	o.noteCall(callInfo, err)
 	o.reachable = false
 	o.apiStreak++
 	o.apiErrors++
@@ -230,6 +237,7 @@ func (o *observation) noteErr(err error) {
 
 func (k *Keeper) refreshSchedule(ctx context.Context, now time.Time) {
 	s, err := callNode(ctx, k, k.deps.Node.Schedule)
+	k.obs.noteCall(callSchedule, err)
 	if err != nil {
 		k.obs.noteErr(err)
 		return
