@@ -22,11 +22,15 @@ import (
 // handoffStaggerBlocks is the head start, in block intervals, each successor gives the next.
 const handoffStaggerBlocks = 10
 
-// handoffProducers is the schedule of these scenarios. The keeper's nodeos timeouts are not
-// scaled to the accelerated chain: a holder whose nodeos died spends five failed ticks and two
-// call timeouts (0.7 s) before it releases, so the gap between our turns must be longer than
-// that for a crash after our turn to cost no block (132 blocks, 1.3 s, on the in-memory chain).
-const handoffProducers = 12
+// handoffProducers and handoffConsulProducers are the schedules of these scenarios. The
+// keeper's nodeos timeouts are not scaled to the accelerated chain: a holder whose nodeos died
+// spends five failed ticks and two call timeouts (0.7 s; 0.8 s on Consul's slower ticks)
+// before it releases, so the gap between our turns must be longer than that for a crash after
+// our turn to cost no block: 132 blocks (1.3 s) on the in-memory chain, 84 (1.7 s) on Consul's.
+const (
+	handoffProducers       = 12
+	handoffConsulProducers = 8
+)
 
 // handoffCluster is a steady cluster (a, b, c and f, A producing) on one kind of lock, with
 // the waits of that kind.
@@ -52,7 +56,7 @@ func forEachLock(t *testing.T, scenario func(t *testing.T, hc *handoffCluster), 
 			restart: func(node string, role keeper.Role) *agent { return c.startAgent(node, role, mods...) }})
 	})
 	t.Run("consul", func(t *testing.T) {
-		cc := steadyConsulClusterOf(t, handoffProducers, consulBlockInterval, nil, func(cc *consulCluster) {
+		cc := steadyConsulClusterOf(t, handoffConsulProducers, consulBlockInterval, nil, func(cc *consulCluster) {
 			cc.mod = append(cc.mod, handoffStagger(consulBlockInterval))
 			cc.mod = append(cc.mod, mod...)
 		})
@@ -334,7 +338,7 @@ func TestHandoffScenarioHungNodeosHandsNothingOn(t *testing.T) {
 		a.Hang()
 		t.Cleanup(a.Unhang)
 		hc.wait("A fencing", 6, func() bool { return hc.agents["a"].k.Status().State == keeper.Fencing })
-		hc.turns(3)
+		hc.turns(2)
 		if st := hc.agents["a"].k.Status(); st.State != keeper.Fencing {
 			t.Fatalf("A is %s (%s) while its nodeos API hangs, want fencing", st.State, st.StateReason)
 		}
