@@ -143,17 +143,10 @@ func runAgentWith(ctx context.Context, path string, cfg *Config, logger hclog.Lo
 	if err != nil {
 		return err
 	}
-	if cfg.Node.Role.Producer() {
-		cctx, cancel := context.WithTimeout(ctx, cfg.Nodeos.Timeout*3)
-		err := nc.CheckPlugins(cctx, nodeos.ProducerAPIPlugin)
-		cancel()
-		var pe *nodeos.PluginError
-		if errors.As(err, &pe) {
-			return err // a configuration error: the agent cannot pause this nodeos
-		}
-		if err != nil {
-			logger.Warn("cannot check nodeos plugins yet; continuing", "error", err)
-		}
+	// A nodeos without an endpoint or a block the keeper reads is a configuration error (the
+	// keeper would wait in standby for ever); one that does not answer yet is left to the keeper.
+	if err := checkNodeos(ctx, nc, cfg.Node.Role.Producer(), cfg.KeeperConfig(logger).MaxBackfill, logger); err != nil {
+		return err
 	}
 
 	var sink switchSink
