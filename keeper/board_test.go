@@ -241,19 +241,6 @@ func (l *lockLog) onRelease(f func(node string, h *keeper.Handoff)) {
 	l.beforeRelease = f
 }
 
-// handoffs returns the hand-off records released by node, oldest first.
-func (l *lockLog) handoffs(node string) []keeper.Handoff {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []keeper.Handoff
-	for _, r := range l.released {
-		if r.node == node && r.handoff != nil && r.err == nil {
-			out = append(out, *r.handoff)
-		}
-	}
-	return out
-}
-
 // recordingLock is a keeper.Lock that records its acquisitions and releases in log.
 type recordingLock struct {
 	keeper.Lock

@@ -378,3 +378,26 @@ func TestHandoffScenarioHungNodeosHandsNothingOn(t *testing.T) {
 		t.Logf("hung API: A kept the lock in fencing, missed 0 blocks; once it answered A handed off to B (%s), missed %d blocks", tk.Why, missed)
 	})
 }
+
+// A's nodeos loses its peers a few blocks into our turn: A resigns at once with its nodeos
+// confirmed paused. B must not resume inside that turn: a block A's nodeos was signing as it
+// paused could still reach the chain beside B's, so B waits for the turn to end, and no more
+// than the rest of it is lost.
+func TestHandoffScenarioResignInsideTurn(t *testing.T) {
+	forEachLock(t, func(t *testing.T, hc *handoffCluster) {
+		turn := hc.insideOurTurn(t, 1)
+		from := hc.net.Slot()
+		hc.net.Node("a").SetPeers(0)
+		hc.wait("B leading", 4, func() bool { return hc.agents["b"].k.Status().State == keeper.Leader })
+		hc.turns(2)
+		tk := hc.assertHandoffTakeover(t, "b", "a", "p2p peers")
+		hc.assertNoDoubleProduction()
+		rest := int(turn.End - 1 - from)
+		missed := hc.missedSlots(from)
+		if missed > rest {
+			t.Fatalf("missed %d blocks after A resigned in slot %d of our turn %s, want at most the %d left in it\n%s",
+				missed, from, turn, rest, hc.describe())
+		}
+		t.Logf("A resigned in our turn with %d blocks left: missed %d blocks, B took over by %s (%s)", rest, missed, tk.Path, tk.Why)
+	})
+}
