@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/eoskeeper/eoskeeper/nodeos"
 )
 
 // Hand-off bounds.
@@ -90,6 +92,10 @@ func (k *Keeper) resignHandoff(ctx context.Context, reason string, stoppedAt tim
 	if len(succ) == 0 {
 		return nil
 	}
+	wait := k.turnLeft(k.now())
+	for i := range succ {
+		succ[i].After += wait
+	}
 	return &Handoff{To: succ[0].Node, Watermark: wm, Successors: succ, Reason: reason, Head: head, StoppedAt: stoppedAt}
 }
 
@@ -110,6 +116,25 @@ func (k *Keeper) stopHead(ctx context.Context, stoppedAt time.Time, answers bool
 		return o.head
 	}
 	return o.head + k.blocksSince(o.headAdvancedAt, stoppedAt)
+}
+
+// turnLeft returns how long the successors wait so that none resumes inside our producer's
+// turn under way: the slots left in it and the propagation margin, at BlockInterval each;
+// zero between our turns. A block our nodeos was signing as it paused can still reach the
+// chain, and a successor resuming in the same turn would sign beside it; a turn's blocks come
+// from one node. The slot is the head's, moved on by the blocks the chain can have made since
+// it was read, for a nodeos that can no longer be read.
+func (k *Keeper) turnLeft(now time.Time) time.Duration {
+	o := &k.obs
+	if !o.schedKnown || o.head == 0 || o.headAdvancedAt.IsZero() {
+		return 0
+	}
+	slot := o.headSlot + nodeos.Slot(k.blocksSince(o.headAdvancedAt, now)-1)
+	turn, in := o.sched.CurrentTurn(k.cfg.Producer, slot)
+	if !in {
+		return 0
+	}
+	return time.Duration(turn.End-slot+nodeos.Slot(k.cfg.MarginSlots)) * k.cfg.BlockInterval
 }
 
 // handoffAdmits applies the hand-off rule for this node: named in the record, its turn in the

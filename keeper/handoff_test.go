@@ -154,6 +154,41 @@ func TestStopHead(t *testing.T) {
 	}
 }
 
+// TestTurnLeft checks how long a resignation's successors wait so that none resumes inside
+// our producer's turn under way.
+func TestTurnLeft(t *testing.T) {
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	cfg := DefaultConfig()
+	cfg.Producer, cfg.Node, cfg.Role = "eosstorebest", "a", RoleA
+	k, err := New(cfg, Deps{Node: nopNode{}, Lock: nopLock{}, Clock: fixedClock{now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.obs.sched, k.obs.schedKnown = nodeos.Schedule{Producers: []string{"eosstorebest", "p2", "p3", "p4"}}, true
+	k.obs.head = 1000
+	ours, ok := k.obs.sched.NextTurn("eosstorebest", 480000)
+	if !ok {
+		t.Fatal("no turn of ours")
+	}
+	tests := []struct {
+		name string
+		slot nodeos.Slot
+		read time.Duration // how long ago the head was read
+		want time.Duration
+	}{
+		{"slot 3 of our turn: 9 slots left and the 2-slot margin", ours.First + 3, 0, 11 * 500 * time.Millisecond},
+		{"the head read 2 s ago: 4 slots further on", ours.First + 3, 2 * time.Second, 7 * 500 * time.Millisecond},
+		{"between our turns", ours.End + 1, 0, 0},
+		{"our turn over since the head was read", ours.First + 3, 10 * time.Second, 0},
+	}
+	for _, tc := range tests {
+		k.obs.headSlot, k.obs.headAdvancedAt = tc.slot, now.Add(-tc.read)
+		if got := k.turnLeft(now); got != tc.want {
+			t.Errorf("%s: turnLeft = %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}
+
 type fixedClock struct{ t time.Time }
 
 func (c fixedClock) Now() time.Time                         { return c.t }
