@@ -114,6 +114,52 @@ func DefaultConfig() Config {
 	}
 }
 
+// Upper bounds of Config fields. A value past them is a mistake, not a policy: a keeper
+// configured with it would never act, or act on a threshold it cannot observe.
+const (
+	// MaxPollInterval bounds PollInterval: one look at nodeos every 10 s already lets a
+	// dead holder's turn go by unobserved for most of its 6 s.
+	MaxPollInterval = 10 * time.Second
+	// MaxCallTimeout bounds CallTimeout: a nodeos that takes longer to answer is hung, and a
+	// call may hold the loop (and a holder's fencing) this long.
+	MaxCallTimeout = 30 * time.Second
+	// MaxBlockInterval bounds BlockInterval (500 ms on a real chain).
+	MaxBlockInterval = 10 * time.Second
+	// MaxPriorityDelay bounds each priority delay, in missed turns: 64 turns are over two hours
+	// of a 21-producer schedule without our blocks, and the published status counts at most
+	// that many missed turns.
+	MaxPriorityDelay = 64
+	// MaxMarginSlots bounds MarginSlots: a margin of more than a producer's turn (12 slots) ten
+	// times over delays every missed-turn judgement past any use.
+	MaxMarginSlots = 120
+	// MaxSlots bounds HandoffSlots and FinalizerWaitSlots: a round of 21 producers is 252 slots.
+	MaxSlots = 1000
+	// MaxStagger bounds ContendStagger, HandoffStagger and FenceMargin.
+	MaxStagger = time.Minute
+	// MaxHandoffAgeLimit bounds MaxHandoffAge.
+	MaxHandoffAgeLimit = time.Hour
+	// MaxMinPeers bounds MinPeers and MaxAPIFailures bounds APIFailures.
+	MaxMinPeers    = 1000
+	MaxAPIFailures = 1000
+	// MaxMinProducers bounds MinProducers: Antelope schedules hold at most 125 producers.
+	MaxMinProducers = 125
+	// MaxHeadStall and MaxLIBStall bound HeadStall and LIBStall.
+	MaxHeadStall = 10 * time.Minute
+	MaxLIBStall  = time.Hour
+	// MaxWindowBlocks bounds MaxBackfill and ProducersWindow in blocks of BlockInterval: the
+	// keeper remembers between maxRecent/2 and maxRecent blocks, so a longer window would
+	// never be seen whole (the node would count as unhealthy for ever).
+	MaxWindowBlocks = maxRecent / 2
+	// MaxCommandArgs bounds the argv of OnPromote, OnDemote and FenceCommand.
+	MaxCommandArgs = 64
+)
+
+// MaxProducersWindow returns the longest ProducersWindow for a block interval: MaxWindowBlocks
+// blocks (17m4s at 500 ms).
+func MaxProducersWindow(blockInterval time.Duration) time.Duration {
+	return MaxWindowBlocks * blockInterval
+}
+
 // FieldError is one problem Validate found, attributed to the Config field at fault.
 type FieldError struct {
 	// Field is the name of the Config field, e.g. "HeadStall".
@@ -145,6 +191,19 @@ func (c Config) Validate() error {
 	}
 	if c.Role.Producer() && c.PriorityDelays[c.Role] < 1 {
 		add("PriorityDelays", "priority delay for role %s must be at least 1 missed turn, got %d", c.Role, c.PriorityDelays[c.Role])
+	}
+	for _, r := range []Role{RoleA, RoleB, RoleC} {
+		if n := c.PriorityDelays[r]; n > MaxPriorityDelay {
+			add("PriorityDelays", "priority delay for role %s is %d missed turns, more than %d", r, n, MaxPriorityDelay)
+		}
+	}
+	for _, cmd := range []struct {
+		field string
+		argv  []string
+	}{{"OnPromote", c.OnPromote}, {"OnDemote", c.OnDemote}, {"FenceCommand", c.FenceCommand}} {
+		if err := checkArgv(cmd.argv); err != nil {
+			add(cmd.field, "%w", err)
+		}
 	}
 	positive := []struct {
 		field, name string
@@ -193,8 +252,62 @@ func (c Config) Validate() error {
 			add(p.field, "%s must not be negative", p.name)
 		}
 	}
+	maxDur := []struct {
+		field, name string
+		d, max      time.Duration
+	}{
+		{"PollInterval", "poll interval", c.PollInterval, MaxPollInterval},
+		{"BlockInterval", "block interval", c.BlockInterval, MaxBlockInterval},
+		{"CallTimeout", "call timeout", c.CallTimeout, MaxCallTimeout},
+		{"FenceMargin", "fence margin", c.FenceMargin, MaxStagger},
+		{"ContendStagger", "contend stagger", c.ContendStagger, MaxStagger},
+		{"HandoffStagger", "handoff stagger", c.HandoffStagger, MaxStagger},
+		{"MaxHandoffAge", "max handoff age", c.MaxHandoffAge, MaxHandoffAgeLimit},
+		{"HeadStall", "head stall", c.HeadStall, MaxHeadStall},
+		{"LIBStall", "LIB stall", c.LIBStall, MaxLIBStall},
+	}
+	for _, p := range maxDur {
+		if p.d > p.max {
+			add(p.field, "%s must be at most %s, got %s", p.name, p.max, p.d)
+		}
+	}
+	if c.BlockInterval > 0 && c.BlockInterval <= MaxBlockInterval && c.ProducersWindow > MaxProducersWindow(c.BlockInterval) {
+		add("ProducersWindow", "producers window must be at most %s (%d blocks of %s, what the keeper remembers), got %s",
+			MaxProducersWindow(c.BlockInterval), MaxWindowBlocks, c.BlockInterval, c.ProducersWindow)
+	}
+	maxN := []struct {
+		field, name string
+		n, max      int
+	}{
+		{"MaxBackfill", "max backfill", c.MaxBackfill, MaxWindowBlocks},
+		{"MarginSlots", "margin slots", c.MarginSlots, MaxMarginSlots},
+		{"HandoffSlots", "handoff slots", c.HandoffSlots, MaxSlots},
+		{"FinalizerWaitSlots", "finalizer wait slots", c.FinalizerWaitSlots, MaxSlots},
+		{"MinPeers", "min peers", c.MinPeers, MaxMinPeers},
+		{"APIFailures", "api failures", c.APIFailures, MaxAPIFailures},
+		{"MinProducers", "min producers", c.MinProducers, MaxMinProducers},
+	}
+	for _, p := range maxN {
+		if p.n > p.max {
+			add(p.field, "%s must be at most %d, got %d", p.name, p.max, p.n)
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("keeper: invalid config: %w", err)
+	}
+	return nil
+}
+
+// checkArgv checks a command's argv (empty for none): no more than MaxCommandArgs elements,
+// none of them empty.
+func checkArgv(argv []string) error {
+	if len(argv) > MaxCommandArgs {
+		return fmt.Errorf("a command has at most %d arguments, got %d", MaxCommandArgs, len(argv))
+	}
+	for i, a := range argv {
+		if a == "" {
+			return fmt.Errorf("argument %d of the command %q is empty (argv runs without a shell; the first element is the program)", i, argv)
+		}
 	}
 	return nil
 }
