@@ -159,6 +159,20 @@ func (c Config) check() error {
 	}
 	if strings.HasPrefix(c.Prefix, "/") || strings.HasSuffix(c.Prefix, "/") {
 		add("Prefix", "Prefix (%q) must not start or end with '/'", c.Prefix)
+	} else if err := checkKeyPath(c.Prefix, MaxPrefixLen); err != nil {
+		add("Prefix", "Prefix (%q) %v", c.Prefix, err)
+	}
+	if c.Producer != "" && !strings.Contains(c.Producer, "/") {
+		if err := checkKeyPath(c.Producer, MaxNameLen); err != nil {
+			add("Producer", "Producer (%q) %v", c.Producer, err)
+		}
+	}
+	if c.Node != "" {
+		if strings.Contains(c.Node, "/") {
+			add("Node", "Node (%q) must not contain '/'", c.Node)
+		} else if err := checkKeyPath(c.Node, MaxNameLen); err != nil {
+			add("Node", "Node (%q) %v", c.Node, err)
+		}
 	}
 	if c.MinSessionTTL <= 0 {
 		add("MinSessionTTL", "MinSessionTTL (%s) must be positive", c.MinSessionTTL)
@@ -196,6 +210,37 @@ func (c Config) check() error {
 		return nil
 	}
 	return fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(errs...))
+}
+
+// Bounds of the names that become Consul KV key segments.
+const (
+	// MaxPrefixLen bounds Prefix.
+	MaxPrefixLen = 128
+	// MaxNameLen bounds Producer and Node.
+	MaxNameLen = 64
+)
+
+// checkKeyPath checks a '/'-separated KV key path: at most max bytes, segments non-empty, made
+// of letters, digits, '_', '-' and '.', and neither "." nor "..". Consul takes keys as URL
+// paths, so such segments would be cleaned away or escape the prefix.
+func checkKeyPath(p string, max int) error {
+	if len(p) > max {
+		return fmt.Errorf("is longer than %d bytes", max)
+	}
+	for _, seg := range strings.Split(p, "/") {
+		switch seg {
+		case "":
+			return errors.New("must not have an empty segment ('//')")
+		case ".", "..":
+			return fmt.Errorf("must not have a %q segment", seg)
+		}
+		for _, r := range seg {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+				return fmt.Errorf("may hold only letters, digits, '_', '-', '.' and '/' (found %q)", r)
+			}
+		}
+	}
+	return nil
 }
 
 // fenceWindow is the time after the send of the last good renewal before
