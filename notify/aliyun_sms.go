@@ -71,6 +71,20 @@ func (c *AliyunSMSConfig) Validate() error {
 			p.add(f.field, "aliyun sms: '%s' is required", f.attr)
 		}
 	}
+	if c.Endpoint != "" {
+		if err := checkBaseURL(c.Endpoint); err != nil {
+			p.add("Endpoint", "aliyun sms: 'endpoint' %v", err)
+		}
+	}
+	if c.MaxText < 0 || c.MaxText > MaxTextLimit {
+		p.add("MaxText", "aliyun sms: 'max_text' %d must lie within 0 (no limit) and %d", c.MaxText, MaxTextLimit)
+	}
+	for _, m := range c.Mobiles {
+		if strings.TrimSpace(m) == "" {
+			p.add("Mobiles", "aliyun sms: 'phone_numbers' must not hold an empty number")
+			break
+		}
+	}
 	return p.err()
 }
 

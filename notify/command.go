@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,16 @@ import (
 
 // DefaultCommandTimeout bounds one run of a Command channel's program.
 const DefaultCommandTimeout = 30 * time.Second
+
+// MaxCommandTimeout bounds CommandConfig.Timeout: an alert that takes longer to hand over
+// is late anyway, and the channel's queue waits for it.
+const MaxCommandTimeout = 10 * time.Minute
+
+// MaxArgs bounds the elements of CommandConfig.Argv.
+const MaxArgs = 64
+
+// envKeyRE is the shape of an environment variable name.
+var envKeyRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // CommandConfig configures a local command channel.
 type CommandConfig struct {
@@ -78,11 +89,26 @@ func (c *CommandConfig) SetDefaults() {
 // Validate reports every problem of c.
 func (c *CommandConfig) Validate() error {
 	var p problems
-	if len(c.Argv) == 0 || c.Argv[0] == "" {
+	switch {
+	case len(c.Argv) == 0 || c.Argv[0] == "":
 		p.add("Argv", "command: 'argv' is a list whose first element is the program")
+	case len(c.Argv) > MaxArgs:
+		p.add("Argv", "command: 'argv' has %d elements, at most %d", len(c.Argv), MaxArgs)
+	default:
+		for i, a := range c.Argv {
+			if a == "" {
+				p.add("Argv", "command: element %d of 'argv' is empty", i)
+				break
+			}
+		}
 	}
-	if c.Timeout < 0 {
-		p.add("Timeout", "command: 'timeout' (%s) must not be negative", c.Timeout)
+	for i, kv := range c.Env {
+		if k, _, ok := strings.Cut(kv, "="); !ok || !envKeyRE.MatchString(k) {
+			p.add("Env", "command: element %d of 'env' is not KEY=value with KEY of letters, digits and '_'", i)
+		}
+	}
+	if c.Timeout < 0 || c.Timeout > MaxCommandTimeout {
+		p.add("Timeout", "command: 'timeout' (%s) must lie within 0 (the default, %s) and %s", c.Timeout, DefaultCommandTimeout, MaxCommandTimeout)
 	}
 	return p.err()
 }

@@ -23,6 +23,16 @@ const (
 	DefaultSendTimeout = 15 * time.Second
 )
 
+// Upper bounds of the routing settings.
+const (
+	// MaxRepeatInterval bounds DispatcherConfig.RepeatInterval: an alert still firing is
+	// repeated at least once a day.
+	MaxRepeatInterval = 24 * time.Hour
+	// MaxAfter bounds Route.After: a channel that hears of an alert only after a day is
+	// no alert channel.
+	MaxAfter = 24 * time.Hour
+)
+
 // DispatcherConfig configures a Dispatcher.
 type DispatcherConfig struct {
 	Channels       []ChannelConfig // at least one; names must be unique
@@ -106,6 +116,8 @@ func (c DispatcherConfig) withDefaults() (DispatcherConfig, error) {
 	}
 	if c.RepeatInterval == 0 {
 		c.RepeatInterval = DefaultRepeatInterval
+	} else if c.RepeatInterval > MaxRepeatInterval {
+		bad("'repeat_interval' (%s) must be at most %s", c.RepeatInterval, MaxRepeatInterval)
 	}
 	if c.Lang == "" {
 		c.Lang = English
@@ -147,8 +159,8 @@ func (c DispatcherConfig) withDefaults() (DispatcherConfig, error) {
 		if cc.RateLimit.Every > 0 && cc.RateLimit.Burst == 0 {
 			cc.RateLimit.Burst = 1
 		}
-		if cc.Route.After < 0 {
-			bad("channel %q: route 'after' (%s) must not be negative", name, cc.Route.After)
+		if cc.Route.After < 0 || cc.Route.After > MaxAfter {
+			bad("channel %q: route 'after' (%s) must lie within 0 and %s", name, cc.Route.After, MaxAfter)
 		}
 		r := &cc.Retry
 		if r.MaxAttempts == 0 {

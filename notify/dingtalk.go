@@ -43,6 +43,11 @@ func (c *DingTalkConfig) Validate() error {
 	if c.AccessToken == "" {
 		p.add("AccessToken", "dingtalk: 'access_token' is required")
 	}
+	if c.BaseURL != "" {
+		if err := checkBaseURL(c.BaseURL); err != nil {
+			p.add("BaseURL", "dingtalk: 'base_url' %v", err)
+		}
+	}
 	return p.err()
 }
 

@@ -3,6 +3,7 @@ package notify
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sort"
 	"sync"
@@ -97,4 +98,29 @@ func (p problems) err() error {
 func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// MaxTextLimit bounds a channel's max_text setting, in bytes.
+const MaxTextLimit = 64 << 10
+
+// checkBaseURL checks a channel's API base URL: http or https, with a host, and no query or
+// fragment (the channel appends its own path and query).
+func checkBaseURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return errors.New("is not an http:// or https:// URL with a host")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return errors.New("must not have a query or fragment")
+	}
+	return nil
+}
+
+// validMethod reports whether m is a method an HTTP gateway is sent with.
+func validMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch:
+		return true
+	}
+	return false
 }

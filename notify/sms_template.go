@@ -82,6 +82,18 @@ func (c *SMSTemplateConfig) Validate() error {
 	if c.SuccessValue != "" && c.SuccessField == "" {
 		p.add("SuccessValue", "sms %q: 'success_value' needs 'success_json_path'", c.Name)
 	}
+	if !validMethod(c.Method) {
+		p.add("Method", "sms %q: 'method' %q is not GET, POST, PUT or PATCH", c.Name, c.Method)
+	}
+	if c.MaxText < 0 || c.MaxText > MaxTextLimit {
+		p.add("MaxText", "sms %q: 'max_text' %d must lie within 0 (no limit) and %d", c.Name, c.MaxText, MaxTextLimit)
+	}
+	for _, m := range c.Mobiles {
+		if strings.TrimSpace(m) == "" {
+			p.add("Mobiles", "sms %q: 'mobiles' must not hold an empty number", c.Name)
+			break
+		}
+	}
 	return p.err()
 }
 

@@ -41,6 +41,11 @@ func (c *TelegramConfig) Validate() error {
 	if c.ChatID == "" {
 		p.add("ChatID", "telegram: 'chat_id' is required")
 	}
+	if c.BaseURL != "" {
+		if err := checkBaseURL(c.BaseURL); err != nil {
+			p.add("BaseURL", "telegram: 'base_url' %v", err)
+		}
+	}
 	return p.err()
 }
 

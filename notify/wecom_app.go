@@ -57,6 +57,11 @@ func (c *WeComAppConfig) Validate() error {
 	if len(c.ToUser) == 0 && len(c.ToParty) == 0 {
 		p.add("ToUser", "wecom app: 'to_user' or 'to_party' is required")
 	}
+	if c.BaseURL != "" {
+		if err := checkBaseURL(c.BaseURL); err != nil {
+			p.add("BaseURL", "wecom app: 'base_url' %v", err)
+		}
+	}
 	return p.err()
 }
 

@@ -41,6 +41,11 @@ func (c *WeComRobotConfig) Validate() error {
 	if c.Key == "" {
 		p.add("Key", "wecom robot: 'key' is required")
 	}
+	if c.BaseURL != "" {
+		if err := checkBaseURL(c.BaseURL); err != nil {
+			p.add("BaseURL", "wecom robot: 'base_url' %v", err)
+		}
+	}
 	return p.err()
 }
 
