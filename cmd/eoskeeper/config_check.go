@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,8 +35,10 @@ const (
 	defaultInfluxVersion = 1
 	// minPollInterval keeps the agent from polling nodeos in a busy loop.
 	minPollInterval = 100 * time.Millisecond
-	// maxInfluxPointsPerRequest bounds an InfluxDB batch well below its request size limit.
-	maxInfluxPointsPerRequest = 5000
+	// maxDigestTimes bounds alerts.digest: one digest an hour.
+	maxDigestTimes = 24
+	// maxDatacenterLen bounds consul.datacenter.
+	maxDatacenterLen = 64
 )
 
 // defaultDigest returns the seed's digest times for a role: three a day on producing hosts,
@@ -51,6 +54,7 @@ var (
 	nodeNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
 	producerRE = regexp.MustCompile(`^[a-z1-5.]{1,12}$`)
 	clockRE    = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	dcRE       = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 )
 
 // checker collects the diagnostics of the post-pass; every diagnostic carries the position of
@@ -168,6 +172,11 @@ func (c *Config) finishConsul(k *checker) {
 	s := c.Consul
 	if s.Address == "" {
 		s.Address = defaultConsulAddress
+	} else if err := checkConsulAddress(s.Address); err != "" {
+		k.errAt(k.at("consul.address"), "Invalid Consul address", "%s", err)
+	}
+	if s.Datacenter != "" && (len(s.Datacenter) > maxDatacenterLen || !dcRE.MatchString(s.Datacenter)) {
+		k.errAt(k.at("consul.datacenter"), "Invalid datacenter", "%q must be 1 to %d letters, digits, '_' or '-'.", s.Datacenter, maxDatacenterLen)
 	}
 	if s.Register == nil {
 		t := true
@@ -275,8 +284,8 @@ func (c *Config) finishAlerts(k *checker) {
 			*v.dst = v.def
 		}
 	}
-	if a.Repeat == 0 {
-		k.errAt(k.at("alerts.repeat"), "Invalid duration", "repeat must be positive.")
+	if a.Repeat == 0 || a.Repeat > notify.MaxRepeatInterval {
+		k.errAt(k.at("alerts.repeat"), "Invalid duration", "repeat must lie within 1ns and %s, got %s.", hclconf.FormatDuration(notify.MaxRepeatInterval), hclconf.FormatDuration(a.Repeat))
 	}
 	if a.Lang == "" {
 		a.Lang = defaultLang
@@ -286,7 +295,15 @@ func (c *Config) finishAlerts(k *checker) {
 	if !k.has("alerts.digest") {
 		a.Digest = defaultDigest(c.Node.Role)
 	}
+	if len(a.Digest) > maxDigestTimes {
+		k.errAt(k.at("alerts.digest"), "Too many digest times", "%d digest times; at most %d.", len(a.Digest), maxDigestTimes)
+	}
+	seenDigest := map[string]bool{}
 	for _, t := range a.Digest {
+		if seenDigest[t] {
+			k.errAt(k.at("alerts.digest"), "Duplicate digest time", "%q is listed twice.", t)
+		}
+		seenDigest[t] = true
 		if !clockRE.MatchString(t) {
 			k.errAt(k.at("alerts.digest"), "Invalid digest time", "%q is not a time of day: use \"HH:MM\", such as \"07:00\".", t)
 		}
@@ -307,8 +324,8 @@ func (c *Config) finishOutputs(k *checker) {
 	h := c.HTTP
 	if h.Listen == "" {
 		h.Listen = defaultHTTPListen
-	} else if _, port, err := net.SplitHostPort(h.Listen); err != nil || port == "" {
-		k.errAt(k.at(hclconf.Join(h.Path, "listen")), "Invalid listen address", "%q is not host:port, such as \"127.0.0.1:9273\".", h.Listen)
+	} else if err := checkHostPort(h.Listen, true); err != "" {
+		k.errAt(k.at(hclconf.Join(h.Path, "listen")), "Invalid listen address", "%q is not host:port with a port from 1 to 65535, such as \"127.0.0.1:9273\".", h.Listen)
 	}
 	for _, o := range c.InfluxDB {
 		at := func(name string) hcl.Range { return k.at(hclconf.Join(o.Path, name)) }
@@ -341,8 +358,8 @@ func (c *Config) finishOutputs(k *checker) {
 		}
 		if !k.has(hclconf.Join(o.Path, "batch")) {
 			o.Batch = influx.DefaultBatch
-		} else if o.Batch < 1 || o.Batch > maxInfluxPointsPerRequest {
-			k.errAt(at("batch"), "Invalid batch", "batch %d must be between 1 and %d.", o.Batch, maxInfluxPointsPerRequest)
+		} else if o.Batch < 1 || o.Batch > influx.MaxBatch {
+			k.errAt(at("batch"), "Invalid batch", "batch %d must be between 1 and %d.", o.Batch, influx.MaxBatch)
 		}
 		if !k.has(hclconf.Join(o.Path, "buffer")) {
 			o.Buffer = influx.DefaultBuffer
@@ -364,6 +381,49 @@ func (c *Config) finishOutputs(k *checker) {
 			}
 		}
 	}
+}
+
+// checkConsulAddress returns why s is not an address the Consul client can use, or "":
+// host:port, http:// or https:// with host:port, or unix:// with a socket path.
+func checkConsulAddress(s string) string {
+	rest := s
+	if scheme, r, ok := strings.Cut(s, "://"); ok {
+		switch scheme {
+		case "unix":
+			if strings.HasPrefix(r, "/") && len(r) > 1 && !strings.ContainsAny(r, " ?#") {
+				return ""
+			}
+			return fmt.Sprintf("%q is not unix:// and an absolute socket path.", s)
+		case "http", "https":
+			rest = r
+		default:
+			return fmt.Sprintf("%q: the scheme must be http, https or unix.", redact.URL(s))
+		}
+	}
+	if strings.ContainsAny(rest, "/?#@") {
+		return fmt.Sprintf("%q is not host:port (no path, query or user information), such as \"127.0.0.1:8500\".", redact.URL(s))
+	}
+	if err := checkHostPort(rest, false); err != "" {
+		return fmt.Sprintf("%q is not host:port with a port from 1 to 65535, such as \"127.0.0.1:8500\".", s)
+	}
+	return ""
+}
+
+// checkHostPort returns why s is not host:port with a numeric port from 1 to 65535 (and, unless
+// emptyHost, a host), or "".
+func checkHostPort(s string, emptyHost bool) string {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return err.Error()
+	}
+	if host == "" && !emptyHost || strings.ContainsAny(host, " /") {
+		return "bad host"
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 1 || n > 65535 {
+		return "bad port"
+	}
+	return ""
 }
 
 // checkHTTPURL returns why s is not an http(s) URL with a host, or "".

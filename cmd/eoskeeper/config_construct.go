@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/consul/api"
@@ -100,8 +101,8 @@ func (c *Config) constructionProblems() []constructionProblem {
 		if _, err := influx.New(ic); err != nil {
 			o := c.InfluxDB[i]
 			paths := []string{o.Path}
-			if strings.Contains(err.Error(), "'url'") {
-				paths = []string{hclconf.Join(o.Path, "url"), o.Path}
+			if m := quotedAttr.FindStringSubmatch(err.Error()); m != nil {
+				paths = []string{hclconf.Join(o.Path, m[1]), o.Path}
 			}
 			add(err, "Invalid InfluxDB output", paths...)
 		}
@@ -116,6 +117,9 @@ func (c *Config) constructionProblems() []constructionProblem {
 	}
 	return out
 }
+
+// quotedAttr finds the attribute an influx.New error names ("'flush_interval' ...").
+var quotedAttr = regexp.MustCompile(`'([a-z_]+)'`)
 
 // checkConstruction reports the constructors' problems at their attributes.
 func (c *Config) checkConstruction(k *checker) {

@@ -39,6 +39,9 @@ var keeperFields = map[string]attr{
 	"HeadStall":       {[]string{"alerts.head_stall"}, "Invalid duration"},
 	"LIBStall":        {[]string{"alerts.lib_stall"}, "Invalid duration"},
 	"ProducersWindow": {[]string{"alerts.producers_window"}, "Invalid duration"},
+	"OnPromote":       {[]string{"hooks.on_promote", "hooks"}, "Invalid hook"},
+	"OnDemote":        {[]string{"hooks.on_demote", "hooks"}, "Invalid hook"},
+	"FenceCommand":    {[]string{"failover.fence_command"}, "Invalid fence_command"},
 }
 
 // electionFields maps election.Config fields to keeper.hcl. The renewal interval and the

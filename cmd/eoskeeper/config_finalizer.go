@@ -1,9 +1,11 @@
 package main
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/hclconf"
+	"github.com/eoskeeper/eoskeeper/keeper"
 )
 
 // FinalizerConfig is `finalizer { ... }`: this node's BLS finalizer key and how a takeover
@@ -46,6 +48,9 @@ func (c *Config) finishFinalizer(k *checker) {
 		k.errAt(k.at("finalizer.key"), "Invalid finalizer key", "%q is not a BLS public key (PUB_BLS_...).", f.Key)
 	}
 	byCommand := len(f.Command) > 0
+	if len(f.Command) > keeper.MaxCommandArgs || slices.Contains(f.Command, "") {
+		k.errAt(k.at("finalizer.command"), "Invalid finalizer command", "command is an argv list of at most %d non-empty elements, the program first (no shell).", keeper.MaxCommandArgs)
+	}
 	byKey := f.Permission != "" || f.PrivateKey.Reveal() != ""
 	switch {
 	case byCommand && byKey:

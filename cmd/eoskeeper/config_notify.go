@@ -75,6 +75,9 @@ func (c *Config) decodeNotify(d *hclconf.Decoder) hcl.Diagnostics {
 // and check its own settings.
 func (c *Config) finishNotify(k *checker) {
 	for _, ch := range c.Notify {
+		if ch.After > notify.MaxAfter {
+			k.errAt(k.at(ch.Path+".after", ch.Path), "Invalid duration", "after must be at most %s, got %s.", hclconf.FormatDuration(notify.MaxAfter), hclconf.FormatDuration(ch.After))
+		}
 		switch s := strings.ToLower(ch.MinSeverity); s {
 		case "":
 			ch.MinSeverity = notify.Info.String()

@@ -102,3 +102,12 @@ func TestLoadConfigReadsProcFiles(t *testing.T) {
 		t.Errorf("/proc/self/status: %v, want it read and refused as HCL", diags)
 	}
 }
+
+// TestFormatDiagnosticWithoutPosition: a diagnostic without a position prints its text, not
+// "<nil>".
+func TestFormatDiagnosticWithoutPosition(t *testing.T) {
+	got := formatDiagnostic(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read configuration", Detail: "x.hcl: gone."})
+	if got != "Error: Cannot read configuration; x.hcl: gone." {
+		t.Errorf("formatDiagnostic = %q", got)
+	}
+}

@@ -128,8 +128,13 @@ func redactURLSettings(settings notify.ChannelSettings) notify.ChannelSettings {
 // formatDiagnostic renders one diagnostic on one line, as `keeper.hcl:12,3-20: Summary;
 // Detail`, prefixed with "Warning: " for warnings.
 func formatDiagnostic(d *hcl.Diagnostic) string {
-	if d.Severity == hcl.DiagWarning {
-		return "Warning: " + d.Error()
+	text := d.Error()
+	if d.Subject == nil {
+		// hcl prints a missing position as "<nil>".
+		text = d.Summary + "; " + d.Detail
 	}
-	return "Error: " + d.Error()
+	if d.Severity == hcl.DiagWarning {
+		return "Warning: " + text
+	}
+	return "Error: " + text
 }

@@ -69,3 +69,27 @@ func TestWriterNeverPrintsCredentials(t *testing.T) {
 		t.Errorf("the retry log lost the endpoint:\n%s", out)
 	}
 }
+
+// TestNewBounds: New refuses settings past their upper bounds and accepts them at it.
+func TestNewBounds(t *testing.T) {
+	base := Config{URL: "http://127.0.0.1:8086", Database: "db"}
+	for _, tc := range []struct {
+		name      string
+		at, above func(*Config)
+	}{
+		{"batch", func(c *Config) { c.Batch = MaxBatch }, func(c *Config) { c.Batch = MaxBatch + 1 }},
+		{"buffer", func(c *Config) { c.Buffer = MaxBuffer }, func(c *Config) { c.Buffer = MaxBuffer + 1 }},
+		{"flush_interval", func(c *Config) { c.FlushInterval = MaxFlushInterval }, func(c *Config) { c.FlushInterval = 365 * 24 * time.Hour }},
+		{"timeout", func(c *Config) { c.Timeout = MaxTimeout }, func(c *Config) { c.Timeout = MaxTimeout + 1 }},
+	} {
+		at, above := base, base
+		tc.at(&at)
+		tc.above(&above)
+		if _, err := New(at); err != nil {
+			t.Errorf("%s at its bound: %v", tc.name, err)
+		}
+		if _, err := New(above); err == nil || !strings.Contains(err.Error(), "'"+tc.name+"'") {
+			t.Errorf("%s past its bound: %v", tc.name, err)
+		}
+	}
+}

@@ -26,6 +26,18 @@ const (
 	DefaultRetryMax      = 30 * time.Second
 )
 
+// Upper bounds of Config fields, checked by New.
+const (
+	// MaxBatch keeps one request well below InfluxDB's request size limit.
+	MaxBatch = 5000
+	// MaxBuffer bounds the points kept while InfluxDB is unreachable (about 100 MiB of lines).
+	MaxBuffer = 1_000_000
+	// MaxFlushInterval bounds FlushInterval.
+	MaxFlushInterval = time.Hour
+	// MaxTimeout bounds Timeout.
+	MaxTimeout = time.Minute
+)
+
 // ErrConfig is wrapped by the errors New returns for an unusable Config.
 var ErrConfig = errors.New("influx: invalid config")
 
@@ -106,6 +118,16 @@ func New(cfg Config) (*Writer, error) {
 		endpoint = base + "/api/v2/write?" + q.Encode()
 	default:
 		return nil, fmt.Errorf("%w: 'version' %d must be 1 or 2", ErrConfig, cfg.Version)
+	}
+	switch {
+	case cfg.Batch > MaxBatch:
+		return nil, fmt.Errorf("%w: 'batch' %d must be at most %d", ErrConfig, cfg.Batch, MaxBatch)
+	case cfg.Buffer > MaxBuffer:
+		return nil, fmt.Errorf("%w: 'buffer' %d must be at most %d", ErrConfig, cfg.Buffer, MaxBuffer)
+	case cfg.FlushInterval > MaxFlushInterval:
+		return nil, fmt.Errorf("%w: 'flush_interval' %s must be at most %s", ErrConfig, cfg.FlushInterval, MaxFlushInterval)
+	case cfg.Timeout > MaxTimeout:
+		return nil, fmt.Errorf("%w: 'timeout' %s must be at most %s", ErrConfig, cfg.Timeout, MaxTimeout)
 	}
 	if cfg.Batch <= 0 {
 		cfg.Batch = DefaultBatch
