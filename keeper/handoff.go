@@ -21,14 +21,14 @@ const (
 
 // successors chooses, from the agents' published statuses, the standbys a resigning holder
 // hands production to: fresh, healthy, confirmed paused, standing by (not starting, not in
-// maintenance), not demoted, and with a head that reached the watermark, ordered by priority
-// delay (A, B, C) and then name. An error or an empty choice hands nothing on.
+// maintenance), not demoted, and on our chain, ordered by priority delay (A, B, C) and then
+// name. An error or an empty choice hands nothing on.
 //
-// A published head is as old as its status: it counts as reaching the watermark when it is
-// short of it by no more than the blocks the chain can have made since (blocksSince).
-// Otherwise a holder resigning just after our turn, its watermark read afresh, found every
-// standby behind it and handed nothing on. A named successor still waits until its own
-// nodeos holds the watermark block (handoffAdmits).
+// A published head is as old as its status (up to PeerFreshness), and the chain's real block
+// interval may differ from the configured one (an accelerated test chain), so "on our chain"
+// means a head within MaxHandoffAge of chain time of the watermark, the bound a successor
+// itself applies to the record. A named successor still waits until its own nodeos holds the
+// watermark block (handoffAdmits): choosing a standby a few blocks behind costs nothing.
 func (k *Keeper) successors(ctx context.Context, wm Block) []Successor {
 	if k.deps.Peers == nil || k.lock.Maintenance {
 		return nil
@@ -47,7 +47,7 @@ func (k *Keeper) successors(ctx context.Context, wm Block) []Successor {
 		case s.Node == k.cfg.Node || s.Producer != k.cfg.Producer || !s.Role.Producer():
 		case now.Sub(s.Time) > PeerFreshness || s.Time.After(now.Add(PeerFreshness)):
 		case s.State != Standby || !s.Healthy || !s.PausedKnown || !s.Paused || s.Demoted:
-		case s.Head+k.blocksSince(s.Time, now) < wm.Num:
+		case s.Head+uint32(k.cfg.MaxHandoffAge/k.cfg.BlockInterval) < wm.Num:
 		default:
 			fit = append(fit, s)
 		}

@@ -103,15 +103,14 @@ func TestSuccessors(t *testing.T) {
 			standby("b2", RoleB, func(s *Status) { s.Healthy = false }),
 			standby("b3", RoleB, func(s *Status) { s.Paused = false }),
 			standby("b4", RoleB, func(s *Status) { s.Demoted = true }),
-			standby("b5", RoleB, func(s *Status) { s.Head = 400 }),
-			standby("b8", RoleB, func(s *Status) { s.Head = 494 }), // 2 s old: 494 and 5 blocks fall short of 500
+			standby("b5", RoleB, func(s *Status) { s.Head = 379 }), // more than a minute of chain (120 blocks) behind block 500
 			standby("b6", RoleB, func(s *Status) { s.State = Maintenance }),
 			standby("b7", RoleB, func(s *Status) { s.Producer = "other" }),
 			standby("c", RoleC),
 		}}, []Successor{{Node: "c"}}},
-		{"a published head counts the blocks the chain made since", fakePeers{statuses: []Status{
-			standby("b", RoleB, func(s *Status) { s.Head = 495 }), // 2 s old: 4 blocks of 500 ms, and one on its way
-			standby("c", RoleC, func(s *Status) { s.Head = 494 }),
+		{"a published head a little behind the watermark is on our chain", fakePeers{statuses: []Status{
+			standby("b", RoleB, func(s *Status) { s.Head = 380 }), // exactly a minute of chain behind
+			standby("c", RoleC, func(s *Status) { s.Head = 379 }),
 		}}, []Successor{{Node: "b"}}},
 		{"an unreadable Consul hands nothing on", fakePeers{err: errors.New("connection refused")}, nil},
 	}
