@@ -39,6 +39,8 @@ type Handoff struct {
 	Head uint32 `json:"head,omitempty"`
 	// StoppedAt is when the old holder's producer was confirmed stopped.
 	StoppedAt time.Time `json:"stopped_at,omitzero"`
+	// ResumeFromSlot, when set, is the slot before which no successor resumes.
+	ResumeFromSlot uint32 `json:"resume_from_slot,omitempty"`
 }
 
 // Successor is one node a hand-off names, with its head start delay.

@@ -3,6 +3,8 @@ package keeper
 import (
 	"fmt"
 	"time"
+
+	"github.com/eoskeeper/eoskeeper/nodeos"
 )
 
 // Evidence is everything the admission rule looks at, gathered by the keeper from its own
@@ -26,8 +28,9 @@ type Evidence struct {
 	PausedConfirmed bool
 	// LastOurBlock is the newest block of our producer this node has seen on chain.
 	LastOurBlock Block
-	// Head is this node's nodeos head block number.
-	Head uint32
+	// Head is this node's nodeos head block number, HeadSlot its slot.
+	Head     uint32
+	HeadSlot nodeos.Slot
 	// MaxHandoffBlocks is how far past the old holder's head, in blocks, a hand-off still
 	// admits (Config.MaxHandoffAge of chain time).
 	MaxHandoffBlocks uint32

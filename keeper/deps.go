@@ -103,6 +103,9 @@ type Handoff struct {
 	Head uint32
 	// StoppedAt is when the old holder's nodeos was confirmed stopped (its clock).
 	StoppedAt time.Time
+	// ResumeFrom, when set, is the slot before which no successor resumes: the end of the turn
+	// the old holder resigned in, plus the propagation margin.
+	ResumeFrom uint32
 }
 
 // Successor is one node a hand-off names and its head start.

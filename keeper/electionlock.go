@@ -111,7 +111,8 @@ func (t electionTerm) Release(ctx context.Context, h *Handoff) error {
 	if h == nil {
 		return t.t.Release(ctx, nil)
 	}
-	eh := &election.Handoff{To: h.To, Watermark: toWatermark(h.Watermark), Reason: h.Reason, Head: h.Head, StoppedAt: h.StoppedAt}
+	eh := &election.Handoff{To: h.To, Watermark: toWatermark(h.Watermark), Reason: h.Reason, Head: h.Head, StoppedAt: h.StoppedAt,
+		ResumeFromSlot: h.ResumeFrom}
 	for _, s := range h.Successors {
 		eh.Successors = append(eh.Successors, election.Successor{Node: s.Node, AfterMs: s.After.Milliseconds()})
 	}
@@ -129,7 +130,8 @@ func fromWatermark(w election.Watermark) Block {
 func fromRecord(r election.Record) LockRecord {
 	rec := LockRecord{Node: r.Node, Role: Role(r.Role), Watermark: fromWatermark(r.Watermark), Term: r.Session}
 	if h := r.Handoff; h != nil {
-		rec.Handoff = &Handoff{To: h.To, Watermark: fromWatermark(h.Watermark), Reason: h.Reason, Head: h.Head, StoppedAt: h.StoppedAt}
+		rec.Handoff = &Handoff{To: h.To, Watermark: fromWatermark(h.Watermark), Reason: h.Reason, Head: h.Head, StoppedAt: h.StoppedAt,
+			ResumeFrom: h.ResumeFromSlot}
 		for _, s := range h.Successors {
 			rec.Handoff.Successors = append(rec.Handoff.Successors, Successor{Node: s.Node, After: time.Duration(s.AfterMs) * time.Millisecond})
 		}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	"github.com/eoskeeper/eoskeeper/nodeos"
 )
 
 // Hand-off bounds.
@@ -92,11 +90,8 @@ func (k *Keeper) resignHandoff(ctx context.Context, reason string, stoppedAt tim
 	if len(succ) == 0 {
 		return nil
 	}
-	wait := k.turnLeft(k.now())
-	for i := range succ {
-		succ[i].After += wait
-	}
-	return &Handoff{To: succ[0].Node, Watermark: wm, Successors: succ, Reason: reason, Head: head, StoppedAt: stoppedAt}
+	return &Handoff{To: succ[0].Node, Watermark: wm, Successors: succ, Reason: reason, Head: head, StoppedAt: stoppedAt,
+		ResumeFrom: k.resumeFrom()}
 }
 
 // stopHead returns the head block number up to which our producer's blocks may be this
@@ -118,23 +113,21 @@ func (k *Keeper) stopHead(ctx context.Context, stoppedAt time.Time, answers bool
 	return o.head + k.blocksSince(o.headAdvancedAt, stoppedAt)
 }
 
-// turnLeft returns how long the successors wait so that none resumes inside our producer's
-// turn under way: the slots left in it and the propagation margin, at BlockInterval each;
-// zero between our turns. A block our nodeos was signing as it paused can still reach the
-// chain, and a successor resuming in the same turn would sign beside it; a turn's blocks come
-// from one node. The slot is the head's, moved on by the blocks the chain can have made since
-// it was read, for a nodeos that can no longer be read.
-func (k *Keeper) turnLeft(now time.Time) time.Duration {
+// resumeFrom returns the slot before which no successor resumes: inside our producer's turn,
+// the end of that turn plus the propagation margin; zero between our turns. A block our nodeos
+// was signing as it paused can still reach the chain, and a successor resuming in the same
+// turn would sign beside it; a turn's blocks come from one node. It is chain time, so it holds
+// on a chain of any block interval; the successors compare it with their own head.
+func (k *Keeper) resumeFrom() uint32 {
 	o := &k.obs
-	if !o.schedKnown || o.head == 0 || o.headAdvancedAt.IsZero() {
+	if !o.schedKnown || o.head == 0 {
 		return 0
 	}
-	slot := o.headSlot + nodeos.Slot(k.blocksSince(o.headAdvancedAt, now)-1)
-	turn, in := o.sched.CurrentTurn(k.cfg.Producer, slot)
+	turn, in := o.sched.CurrentTurn(k.cfg.Producer, o.headSlot)
 	if !in {
 		return 0
 	}
-	return time.Duration(turn.End-slot+nodeos.Slot(k.cfg.MarginSlots)) * k.cfg.BlockInterval
+	return uint32(turn.End) + uint32(k.cfg.MarginSlots)
 }
 
 // handoffAdmits applies the hand-off rule for this node: named in the record, its turn in the
@@ -154,6 +147,9 @@ func handoffAdmits(e Evidence) (Admission, bool) {
 	}
 	if !ok || e.LastOurBlock.Num > newest {
 		return Admission{}, false
+	}
+	if h.ResumeFrom != 0 && uint32(e.HeadSlot) < h.ResumeFrom {
+		return Admission{Why: fmt.Sprintf("hand-off to this node waits for the end of the turn the old holder resigned in (slot %d, head at %d)", h.ResumeFrom, e.HeadSlot)}, true
 	}
 	if h.Head != 0 {
 		if e.Head < h.Watermark.Num {

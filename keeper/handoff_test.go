@@ -32,6 +32,14 @@ func TestAdmitHandoff(t *testing.T) {
 		why     string
 	}{
 		{"first successor at once", resign(func(e *Evidence) { e.Node, e.Role, e.Delay = "b", RoleB, 2 }), true, PathHandoff, "hand-off to b at block 500 (a resigned: nodeos unhealthy)"},
+		{"a successor waits for the end of the turn the holder resigned in", resign(func(e *Evidence) {
+			e.Node, e.Role, e.Delay, e.HeadSlot = "b", RoleB, 2, 113
+			e.Record.Handoff.ResumeFrom = 114
+		}), false, "", "end of the turn"},
+		{"and takes over once its head is there", resign(func(e *Evidence) {
+			e.Node, e.Role, e.Delay, e.HeadSlot = "b", RoleB, 2, 114
+			e.Record.Handoff.ResumeFrom = 114
+		}), true, PathHandoff, "hand-off to b"},
 		{"second successor waits its head start", resign(func(e *Evidence) { e.FreeFor = time.Second }), false, "", "successor 2"},
 		{"second successor after its head start", resign(func(e *Evidence) { e.FreeFor = 3 * time.Second }), true, PathHandoff, "hand-off to c"},
 		{"a node not named keeps the evidence rule", resign(func(e *Evidence) {
@@ -153,9 +161,9 @@ func TestStopHead(t *testing.T) {
 	}
 }
 
-// TestTurnLeft checks how long a resignation's successors wait so that none resumes inside
-// our producer's turn under way.
-func TestTurnLeft(t *testing.T) {
+// TestResumeFrom checks the slot before which a resignation's successors do not resume, so
+// that none resumes inside our producer's turn under way.
+func TestResumeFrom(t *testing.T) {
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	cfg := DefaultConfig()
 	cfg.Producer, cfg.Node, cfg.Role = "eosstorebest", "a", RoleA
@@ -172,18 +180,16 @@ func TestTurnLeft(t *testing.T) {
 	tests := []struct {
 		name string
 		slot nodeos.Slot
-		read time.Duration // how long ago the head was read
-		want time.Duration
+		want uint32
 	}{
-		{"slot 3 of our turn: 9 slots left and the 2-slot margin", ours.First + 3, 0, 11 * 500 * time.Millisecond},
-		{"the head read 2 s ago: 4 slots further on", ours.First + 3, 2 * time.Second, 7 * 500 * time.Millisecond},
-		{"between our turns", ours.End + 1, 0, 0},
-		{"our turn over since the head was read", ours.First + 3, 10 * time.Second, 0},
+		{"inside our turn: its end and the 2-slot margin", ours.First + 3, uint32(ours.End) + 2},
+		{"at its last slot", ours.End - 1, uint32(ours.End) + 2},
+		{"between our turns", ours.End + 1, 0},
 	}
 	for _, tc := range tests {
-		k.obs.headSlot, k.obs.headAdvancedAt = tc.slot, now.Add(-tc.read)
-		if got := k.turnLeft(now); got != tc.want {
-			t.Errorf("%s: turnLeft = %s, want %s", tc.name, got, tc.want)
+		k.obs.headSlot = tc.slot
+		if got := k.resumeFrom(); got != tc.want {
+			t.Errorf("%s: resumeFrom = %d, want %d", tc.name, got, tc.want)
 		}
 	}
 }

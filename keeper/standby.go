@@ -57,6 +57,7 @@ func (k *Keeper) evidence() Evidence {
 		PausedConfirmed:  k.obs.pausedKnown && k.obs.paused,
 		LastOurBlock:     k.obs.lastOur,
 		Head:             k.obs.head,
+		HeadSlot:         k.obs.headSlot,
 		MaxHandoffBlocks: uint32(k.cfg.MaxHandoffAge / k.cfg.BlockInterval),
 		ProducedNewest:   k.obs.lastOur.Num > 0 && k.obs.lastOur.Num <= k.ownThrough,
 		Stagger:          k.cfg.stagger(),
