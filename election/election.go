@@ -48,7 +48,9 @@ func (e *Election) Config() Config { return e.cfg }
 
 // TryAcquire makes one attempt to take the lock, writing rec as the key's
 // value (Session and AcquiredAt are filled in, Node defaults to
-// Config.Node, Handoff is cleared). It returns ErrHeld when another session
+// Config.Node, Handoff is cleared). A non-empty rec.Session names the session
+// whose value the caller read: the attempt fails with ErrConflict when the
+// key's value was written by another since. It returns ErrHeld when another session
 // holds the lock, ErrLockDelay while Consul's lock-delay refuses it,
 // ErrConflict when the key changed during the attempt and ErrForeignValue
 // when the key holds something else than a record. ctx bounds only the
@@ -66,8 +68,12 @@ func (e *Election) TryAcquire(ctx context.Context, rec Record) (*Term, error) {
 		if pair.Session != "" {
 			return nil, ErrHeld
 		}
-		if _, err := decodeRecord(pair.Value); err != nil {
+		cur, err := decodeRecord(pair.Value)
+		if err != nil {
 			return nil, fmt.Errorf("election: acquire %s: %w", e.key, err)
+		}
+		if rec.Session != "" && cur.Session != rec.Session {
+			return nil, fmt.Errorf("%w: the value was written by session %s, not %s as read", ErrConflict, cur.Session, rec.Session)
 		}
 		guard = &api.KVTxnOp{Verb: api.KVCheckIndex, Key: e.key, Index: pair.ModifyIndex}
 	}

@@ -17,6 +17,28 @@ func TestElection(t *testing.T) {
 	srv := consultest.Start(t)
 	client := srv.Client()
 
+	t.Run("an acquisition on a stale read is refused", func(t *testing.T) {
+		a := newElection(t, fastConfig(client, "stale", "a"))
+		b := newElection(t, fastConfig(client, "stale", "b"))
+		first := acquire(t, a, Record{})
+		read := first.Session()
+		if err := first.Release(context.Background(), &Handoff{To: "b"}); err != nil {
+			t.Fatal(err)
+		}
+		second := acquire(t, a, Record{Session: read}) // a's read is current: allowed
+		if err := second.Release(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		// b decided on the first term's value (its hand-off); a later term wrote the key since.
+		if _, err := b.TryAcquire(context.Background(), Record{Session: read}); !errors.Is(err, ErrConflict) {
+			t.Fatalf("TryAcquire on a stale read = %v, want ErrConflict", err)
+		}
+		third := acquire(t, b, Record{Session: second.Session()})
+		if err := third.Release(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("acquire and release", func(t *testing.T) {
 		a := newElection(t, fastConfig(client, "acq", "a"))
 		b := newElection(t, fastConfig(client, "acq", "b"))

@@ -14,7 +14,9 @@ import (
 func (k *Keeper) onCandidate(ctx context.Context) (State, string) {
 	adm := k.admitted
 	prev := k.lock.Record
-	rec := LockRecord{Node: k.cfg.Node, Role: k.cfg.Role, Watermark: k.obs.lastOur}
+	// Term names the value the admission read: the lock refuses if another tenure wrote it
+	// since (a stale view must not admit, least of all by a hand-off someone else superseded).
+	rec := LockRecord{Node: k.cfg.Node, Role: k.cfg.Role, Watermark: k.obs.lastOur, Term: prev.Term}
 	if prev.Watermark.Num == rec.Watermark.Num {
 		rec.Watermark.Node = prev.Watermark.Node
 	}

@@ -46,7 +46,9 @@ type BlockHeader struct {
 // Lock is the producer's lock as the keeper sees it. ElectionLock adapts an *election.Election.
 type Lock interface {
 	// Acquire makes one attempt to take the lock carrying rec. It returns ErrLockHeld when
-	// another session holds it (or lock-delay is in effect).
+	// another session holds it (or lock-delay is in effect), or when rec.Term is set and the
+	// lock's value was written by another tenure since (the caller decided on a stale view).
+	// The new value gets a Term of its own.
 	Acquire(ctx context.Context, rec LockRecord) (Term, error)
 	// Watch returns a channel that delivers the latest view of the lock and the operator's
 	// flags whenever they change, until ctx ends. The first view arrives promptly.

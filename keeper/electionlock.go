@@ -26,6 +26,7 @@ func (l *electionLock) Acquire(ctx context.Context, rec LockRecord) (Term, error
 		Node:      rec.Node,
 		Role:      string(rec.Role),
 		Watermark: toWatermark(rec.Watermark),
+		Session:   rec.Term, // the value the caller read; TryAcquire refuses a newer one
 	})
 	if errors.Is(err, election.ErrHeld) || errors.Is(err, election.ErrLockDelay) || errors.Is(err, election.ErrConflict) {
 		return nil, fmt.Errorf("%w: %w", ErrLockHeld, err)

@@ -31,6 +31,9 @@ func (l lockAPI) Acquire(ctx context.Context, rec keeper.LockRecord) (keeper.Ter
 		if c.held != nil {
 			return keeper.ErrLockHeld
 		}
+		if rec.Term != "" && rec.Term != c.rec.Term {
+			return fmt.Errorf("%w: the value was written by %s, not %s as read", keeper.ErrLockHeld, c.rec.Term, rec.Term)
+		}
 		if c.w.sched.now.Before(c.lockDelayUntil) {
 			return fmt.Errorf("%w: %w", keeper.ErrLockHeld, errLockDelay)
 		}

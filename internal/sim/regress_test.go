@@ -11,6 +11,7 @@ var regressions = []struct {
 	{109, "a holder that resumed between turns and whose agent died before its next turn: a standby counted the turns missed before that tenure as evidence and resumed beside it (evidence now counts only turns after the newest tenure was seen)"},
 	{44, "a node whose block is the watermark re-acquired as last producer although another node had held the lock since and resumed (the watermark rule now also requires that this node held the lock last)"},
 	{264, "a switchover request whose target refused the hand-off was carried out again every round, a missed turn each time (a request is now carried out once)"},
+	{30118, "a standby whose lock view was stale (cut from Consul) acquired by a hand-off record that a later holder's acquisition had superseded; with the old holder's session expired, its nodeos could still produce (an acquisition now names the value it read, and the lock refuses a newer one)"},
 	{186, "model: a holder whose agent was stopped past lost_after while its nodeos was frozen; no lock can exclude it, the nemesis no longer combines the two (fault hypothesis)"},
 	{540, "model: an unpaused nodeos whose API hung, then froze, with no fence command; nothing can stop it, the nemesis no longer silences an unpaused nodeos without a fence command (fault hypothesis)"},
 }

@@ -3,6 +3,7 @@ package keepertest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -28,6 +29,7 @@ type Lock struct {
 	switchAt time.Time
 	watchers []chan keeper.LockView
 	acquires []string // nodes, in acquisition order
+	terms    int      // acquisitions so far, naming each one's Term
 	frozen   map[string]bool
 	// newestFirst delivers views to the most recently started watch first.
 	newestFirst bool
@@ -59,6 +61,11 @@ func (l *Lock) Acquire(ctx context.Context, rec keeper.LockRecord) (keeper.Term,
 	if l.held != nil {
 		return nil, keeper.ErrLockHeld
 	}
+	if rec.Term != "" && rec.Term != l.rec.Term {
+		return nil, fmt.Errorf("%w: the value was written by %s, not %s as read", keeper.ErrLockHeld, l.rec.Term, rec.Term)
+	}
+	l.terms++
+	rec.Term = fmt.Sprintf("term-%d", l.terms)
 	t := &term{l: l, node: rec.Node, lost: make(chan struct{}), fenceBy: time.Now().Add(l.fenceAfter)}
 	l.held, l.rec = t, rec
 	l.acquires = append(l.acquires, rec.Node)
