@@ -22,6 +22,9 @@ type lockWatch struct {
 	// its turns and died before its next one has missed nothing since it resumed, whatever
 	// the turns before its tenure show.
 	termSeen nodeos.Slot
+	// turnOverAt is when this node's head first passed the slot a hand-off's successors wait
+	// for (Handoff.ResumeFrom): their head starts count from then.
+	turnOverAt time.Time
 }
 
 // lockChanged records a new view of the lock from the watch.
@@ -43,6 +46,7 @@ func (k *Keeper) lockChanged(v LockView) {
 	k.lock, k.lockSeen = v, true
 	if v.Err == nil && (!seen || v.Record.Term != old.Record.Term || v.Held && !old.Held) {
 		k.termSeen = max(k.obs.headSlot, nodeos.SlotOf(k.now()))
+		k.turnOverAt = time.Time{}
 	}
 	switch {
 	case v.Held:

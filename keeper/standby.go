@@ -65,6 +65,13 @@ func (k *Keeper) evidence() Evidence {
 	if !k.lockFreeAt.IsZero() {
 		ev.FreeFor = k.now().Sub(k.lockFreeAt)
 	}
+	if h := k.lock.Record.Handoff; h != nil && h.ResumeFrom != 0 && uint32(k.obs.headSlot) >= h.ResumeFrom {
+		// The successors' head starts count from the end of the turn they waited out.
+		if k.turnOverAt.IsZero() {
+			k.turnOverAt = k.now()
+		}
+		ev.FreeFor = min(ev.FreeFor, k.now().Sub(k.turnOverAt))
+	}
 	if k.demotedAt != 0 {
 		ev.Demoted, ev.MaxDelay = true, k.cfg.maxDelay()
 		ev.MissedSinceDemotion = k.missedTurns(k.demotedAt, ev.MaxDelay+1)
