@@ -120,7 +120,7 @@ dashboards:
 # sim runs the deterministic simulation (internal/sim) over SIM_SEEDS seeds from SIM_FROM:
 # the real keeper under random overlapping faults, every invariant checked on every step.
 # A violation prints the seed; `go run ./cmd/sim -seed N -trace` replays it.
-SIM_SEEDS ?= 2500
+SIM_SEEDS ?= 2000
 SIM_FROM  ?= 1
 
 .PHONY: sim
