@@ -21,6 +21,11 @@ type Dispatcher struct {
 	dropped atomic.Uint64 // alerts refused by Notify because the queue was full
 	firing  atomic.Int64  // alerts currently firing, published by the loop
 	ran     atomic.Bool
+
+	// handed is what a previous dispatcher passed on (see HandOver); the loop starts from it.
+	handed *handedOver
+	// last is the loop's state once Run has returned, for HandOver.
+	last atomic.Pointer[loop]
 }
 
 // NewDispatcher validates cfg, fills defaults and returns a dispatcher that queues alerts
@@ -84,7 +89,9 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		wg.Wait()
 	}()
 	d.log.Debug("dispatcher started", "channels", len(d.workers))
-	newLoop(d).run(ctx)
+	l := newLoop(d)
+	l.run(ctx)
+	d.last.Store(l)
 	return nil
 }
 

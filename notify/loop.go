@@ -37,6 +37,7 @@ type loop struct {
 
 func newLoop(d *Dispatcher) *loop {
 	l := &loop{d: d, entries: make(map[string]*entry)}
+	l.adopt(d.handed)
 	if len(d.digest) > 0 {
 		l.nextDigest = nextDigest(d.clock.Now(), d.digest, d.cfg.Location)
 	}
@@ -66,11 +67,12 @@ func (l *loop) run(ctx context.Context) {
 		if timer != nil {
 			timer.Stop()
 		}
+		// The gauge is set before anything is sent: a reader told of an alert sees it counted.
+		l.d.firing.Store(int64(len(l.entries)))
 		now := clock.Now()
 		l.sendDue(now)
 		l.sendDigest(now)
 		l.reportDrops(now)
-		l.d.firing.Store(int64(len(l.entries)))
 	}
 }
 
@@ -141,12 +143,7 @@ func (l *loop) handle(a Alert, now time.Time) {
 
 // sendDue sends the fired notices and repeats that are due at now.
 func (l *loop) sendDue(now time.Time) {
-	var due []*entry
-	for _, e := range l.entries {
-		due = append(due, e)
-	}
-	sort.Slice(due, func(i, j int) bool { return due[i].seq < due[j].seq })
-	for _, e := range due {
+	for _, e := range l.sorted() {
 		for i, w := range l.d.workers {
 			cs := &e.chans[i]
 			if cs.due.IsZero() || cs.due.After(now) {
@@ -165,6 +162,16 @@ func (l *loop) sendDue(now time.Time) {
 			l.send(w, m, now)
 		}
 	}
+}
+
+// sorted returns the firing alerts in arrival order.
+func (l *loop) sorted() []*entry {
+	out := make([]*entry, 0, len(l.entries))
+	for _, e := range l.entries {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	return out
 }
 
 // sendDigest sends the status digest if it is due.

@@ -38,7 +38,8 @@ Usage: eoskeeper agent -config keeper.hcl
   SIGTERM or SIGINT: a holder pauses its nodeos, confirms it, and releases the lock before
   exiting (standbys then need the missed-turn evidence; to restart an agent without any
   failover, set maintenance mode first with "eoskeeper pause").
-  SIGHUP: reloads the notify channels and the InfluxDB outputs from the configuration file.
+  SIGHUP: reloads the notify channels and the InfluxDB outputs from the configuration file, all
+  or nothing: a file with any error leaves the running ones in place and raises config_reload_failed.
 
 Options:
 
@@ -233,19 +234,14 @@ func runAgentWith(ctx context.Context, path string, cfg *Config, logger hclog.Lo
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	rl := &reloader{path: path, started: cfg, outputs: outputs, sink: &sink, status: k.Status, log: logger}
 	goRun("reload", func(ctx context.Context) error {
 		for {
 			select {
 			case <-ctx.Done():
 				return nil
 			case <-hup:
-				next, diags := LoadConfig(path)
-				if diags.HasErrors() {
-					logger.Error("reload refused: configuration has errors", "errors", diags.Error())
-					continue
-				}
-				outputs.reload(next, k.Status)
-				logger.Info("reloaded notify channels and outputs")
+				_ = rl.reload() // logged and alerted by reload
 			}
 		}
 	})

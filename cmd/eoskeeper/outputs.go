@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -47,11 +48,17 @@ func (s *switchSink) Publish(st keeper.Status) {
 
 // outputs owns the goroutines of the current outputSet.
 type outputs struct {
-	cfg  *Config
 	log  hclog.Logger
 	sink *switchSink
 
-	mu     sync.Mutex
+	mu  sync.Mutex
+	cfg *Config
+	gen *generation // the running outputs; nil before start and after stop
+}
+
+// generation is one started outputSet with its goroutines.
+type generation struct {
+	set    *outputSet
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -60,74 +67,114 @@ func newOutputs(cfg *Config, log hclog.Logger, sink *switchSink) *outputs {
 	return &outputs{cfg: cfg, log: log, sink: sink}
 }
 
-// start builds and runs the outputs of the configuration.
+// start builds and runs the outputs of the configuration. An output that cannot be built is
+// logged and left out: the agent runs without it rather than not at all.
 func (o *outputs) start(status func() keeper.Status) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.startLocked(o.cfg, status)
+	set, errs := buildOutputs(o.cfg, status, o.log)
+	for _, err := range errs {
+		o.log.Error("output not started", "error", err)
+	}
+	o.run(set)
 }
 
-// reload replaces the running outputs by those of next.
-func (o *outputs) reload(next *Config, status func() keeper.Status) {
+// reload replaces the running outputs by those of next, all or nothing: when any of next's
+// outputs cannot be built the running ones stay and the error is returned. Otherwise the new
+// outputs take over the alerts firing and queued in the old dispatcher (see
+// notify.Dispatcher.HandOver), and the old InfluxDB writers send what they buffered before
+// they stop.
+func (o *outputs) reload(next *Config, status func() keeper.Status) error {
+	set, errs := buildOutputs(next, status, o.log)
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.stopLocked()
+	// New alerts queue in the new dispatcher from here on; it runs once the old one handed
+	// over, so it handles the old one's leftovers first.
+	o.sink.cur.Store(set)
+	old := o.gen
+	o.gen = nil
+	if old != nil {
+		old.stop()
+		if old.set.disp != nil && set.disp != nil {
+			if err := old.set.disp.HandOver(set.disp); err != nil {
+				o.log.Error("firing alerts not carried over to the reloaded channels", "error", err)
+			}
+		}
+	}
 	o.cfg = next
-	o.startLocked(next, status)
+	o.run(set)
+	return nil
 }
 
 // stop ends the outputs and waits for their goroutines.
 func (o *outputs) stop() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.stopLocked()
-}
-
-func (o *outputs) stopLocked() {
-	if o.cancel != nil {
-		o.cancel()
-		o.wg.Wait()
-		o.cancel = nil
-	}
 	o.sink.cur.Store(nil)
+	if o.gen != nil {
+		o.gen.stop()
+		o.gen = nil
+	}
 }
 
-func (o *outputs) startLocked(cfg *Config, status func() keeper.Status) {
+// run starts set's goroutines as the current generation; o.mu is held.
+func (o *outputs) run(set *outputSet) {
 	ctx, cancel := context.WithCancel(context.Background())
-	o.cancel = cancel
-	set := &outputSet{}
-	run := func(name string, f func(context.Context) error) {
-		o.wg.Add(1)
+	g := &generation{set: set, cancel: cancel}
+	start := func(name string, f func(context.Context) error) {
+		g.wg.Add(1)
 		go func() {
-			defer o.wg.Done()
+			defer g.wg.Done()
 			if err := f(ctx); err != nil && ctx.Err() == nil {
 				o.log.Error("output stopped", "output", name, "error", err)
 			}
 		}()
 	}
-	dcfg, ok, err := cfg.DispatcherConfig(func() string { return digestText(status()) }, o.log.Named("notify"))
+	if set.disp != nil {
+		start("notify", set.disp.Run)
+	}
+	for _, w := range set.influx {
+		start("influxdb", w.Run)
+	}
+	o.gen = g
+	o.sink.cur.Store(set)
+}
+
+// stop cancels the generation and waits for its goroutines.
+func (g *generation) stop() {
+	g.cancel()
+	g.wg.Wait()
+}
+
+// buildOutputs constructs the notify dispatcher and the InfluxDB writers of cfg without
+// starting them. It returns what it could build and an error per output it could not.
+func buildOutputs(cfg *Config, status func() keeper.Status, log hclog.Logger) (*outputSet, []error) {
+	set := &outputSet{}
+	var errs []error
+	dcfg, ok, err := cfg.DispatcherConfig(func() string { return digestText(status()) }, log.Named("notify"))
 	switch {
 	case err != nil:
-		o.log.Error("notify channels not started", "error", err)
+		errs = append(errs, fmt.Errorf("notify channels: %w", err))
 	case ok:
 		d, err := notify.NewDispatcher(dcfg)
 		if err != nil {
-			o.log.Error("notify channels not started", "error", err)
+			errs = append(errs, fmt.Errorf("notify channels: %w", err))
 			break
 		}
 		set.disp = d
-		run("notify", d.Run)
 	}
-	for _, icfg := range cfg.InfluxConfigs(o.log.Named("influxdb")) {
+	for _, icfg := range cfg.InfluxConfigs(log.Named("influxdb")) {
 		w, err := influx.New(icfg)
 		if err != nil {
-			o.log.Error("influxdb output not started", "error", err)
+			errs = append(errs, fmt.Errorf("influxdb output: %w", err))
 			continue
 		}
 		set.influx = append(set.influx, w)
-		run("influxdb", w.Run)
 	}
-	o.sink.cur.Store(set)
+	return set, errs
 }
 
 // digestText is the scheduled status digest's body.
