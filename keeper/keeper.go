@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/eoskeeper/eoskeeper/internal/childenv"
 	"github.com/eoskeeper/eoskeeper/notify"
 )
 
@@ -168,12 +169,14 @@ const CommandWaitDelay = 2 * time.Second
 
 // RunCommand runs an operator command (the fence command, a hook) without a shell and
 // returns its error with the start of its output. It is the Deps.RunCommand used when none is
-// given.
+// given. The command does not inherit the agent's environment, which holds the secrets the
+// configuration reads: it gets PATH, HOME, LANG, LC_ALL and TZ only (childenv.Env).
 func RunCommand(ctx context.Context, argv []string) error {
 	if len(argv) == 0 {
 		return errors.New("no command configured")
 	}
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = childenv.Env()
 	// A child left running with the output pipe open would hold CombinedOutput past the
 	// deadline: once ctx ends and the command is killed, wait at most this long for the pipe.
 	cmd.WaitDelay = CommandWaitDelay
