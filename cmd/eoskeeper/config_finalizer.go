@@ -19,7 +19,8 @@ type FinalizerConfig struct {
 	Permission string `hcl:"permission,optional" json:"permission,omitempty"`
 	// PrivateKey is that permission's K1 private key (use env() or file()).
 	PrivateKey hclconf.Secret `hcl:"private_key,optional" json:"private_key,omitempty"`
-	// Command activates the key instead (argv, no shell); EOSKEEPER_FINALIZER_KEY holds the key.
+	// Command activates the key instead (argv, no shell); EOSKEEPER_FINALIZER_KEY holds the key,
+	// EOSKEEPER_PRODUCER the producer, and the agent's environment is not passed on (childenv).
 	Command []string `hcl:"command,optional" json:"command,omitempty"`
 }
 

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 
+	"github.com/eoskeeper/eoskeeper/internal/childenv"
 	"github.com/eoskeeper/eoskeeper/keeper"
 	"github.com/eoskeeper/eoskeeper/nodeos"
 	"github.com/eoskeeper/eoskeeper/nodeos/eostx"
@@ -50,13 +50,15 @@ func newFinalizer(cfg *Config, nc *nodeos.Client) (keeper.Finalizer, error) {
 }
 
 // finalizerCommand returns the activation that runs argv (no shell) with env added to the
-// agent's environment. Like keeper.RunCommand, it waits at most keeper.CommandWaitDelay after
-// its context ends for a child that still holds the output.
+// minimal child environment (childenv.Env): the command never sees the agent's environment,
+// which holds the secrets keeper.hcl reads, the finalizer's private key among them. Like
+// keeper.RunCommand, it waits at most keeper.CommandWaitDelay after its context ends for a
+// child that still holds the output.
 func finalizerCommand(argv []string, env ...string) func(context.Context) error {
 	argv = append([]string(nil), argv...)
 	return func(ctx context.Context) error {
 		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-		cmd.Env = append(os.Environ(), env...)
+		cmd.Env = childenv.Env(env...)
 		cmd.WaitDelay = keeper.CommandWaitDelay
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("finalizer command %q: %w: %s", argv[0], err, clip(string(out), 200))
