@@ -8,6 +8,11 @@
 //	/v1/health     200 nodeos healthy, 503 otherwise
 //
 // Every response is computed from one keeper.Status snapshot read per request.
+//
+// Config.Auth puts /status and /metrics behind a bearer token or basic authentication; the
+// role endpoints stay open, since a Consul HTTP check or a load balancer polls them without
+// credentials and they reveal only a verdict. LoadKeyPair and NewTLSListener serve the
+// listener over TLS with a certificate that is read again when its files change.
 package statushttp
 
 import (
@@ -35,6 +40,9 @@ type Config struct {
 	Metrics http.Handler         // Optional, served at /metrics
 	MaxAge  time.Duration        // Optional, defaults to DefaultMaxAge; negative disables the check
 	Now     func() time.Time     // Optional, defaults to time.Now
+	// Auth guards /status and /metrics; Optional, nil leaves them open. The role endpoints
+	// are never guarded.
+	Auth *Auth
 }
 
 // ErrNoStatus is returned by NewHandler when Config.Status is nil.
@@ -53,11 +61,11 @@ func NewHandler(cfg Config) (http.Handler, error) {
 	}
 	h := &handler{cfg: cfg}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /status", h.status)
+	mux.Handle("GET /status", cfg.Auth.Wrap(http.HandlerFunc(h.status)))
 	mux.HandleFunc("GET /v1/producing", h.producing)
 	mux.HandleFunc("GET /v1/health", h.health)
 	if cfg.Metrics != nil {
-		mux.Handle("GET /metrics", cfg.Metrics)
+		mux.Handle("GET /metrics", cfg.Auth.Wrap(cfg.Metrics))
 	}
 	return mux, nil
 }
