@@ -10,6 +10,8 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -202,5 +204,39 @@ output "http" {
 	err := runAgent(ctx, "keeper.hcl", cfg, hclog.NewNullLogger())
 	if err == nil || !strings.Contains(err.Error(), "block-log-retain-blocks") {
 		t.Fatalf("runAgent = %v, want the block log refused", err)
+	}
+}
+
+// TestValidateCheckNodeos: `eoskeeper validate -check-nodeos` runs the start check against the
+// configured nodeos and fails on one that lacks the blocks the keeper reads, or does not answer.
+func TestValidateCheckNodeos(t *testing.T) {
+	net := nodeostest.NewUnstartedNetwork(nodeostest.Config{Producers: 4, ManualClock: true})
+	t.Cleanup(net.Close)
+	nd := net.AddNode(nodeostest.NodeConfig{Name: "a", ProducerNode: true})
+	net.Start()
+	net.Advance(30)
+	for _, tc := range []struct {
+		name string
+		url  string
+		code int
+		want string
+	}{
+		{"serves the agent", nd.URL, 0, "serves what the agent needs"},
+		{"pruned block log", prunedProxy(t, net, nd, 10), 1, "block-log-retain-blocks"},
+		{"down", "http://" + freeAddr(t), 1, "does not answer"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := fmt.Sprintf("node {\n  name = \"a\"\n  role = \"A\"\n}\nproducer = %q\nnodeos {\n  url = %q\n  log_file = \"/var/log/nodeos.log\"\n}\n", net.Ours(), tc.url)
+			path := filepath.Join(t.TempDir(), "keeper.hcl")
+			if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			ui := newTestUI()
+			code := (&ValidateCommand{UI: ui}).Run([]string{"-config", path, "-check-nodeos"})
+			out := ui.OutputWriter.String() + ui.ErrorWriter.String()
+			if code != tc.code || !strings.Contains(out, tc.want) {
+				t.Fatalf("validate -check-nodeos exit %d, want %d with %q; output:\n%s", code, tc.code, tc.want, out)
+			}
+		})
 	}
 }

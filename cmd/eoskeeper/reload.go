@@ -48,7 +48,7 @@ func (r *reloader) reload() error {
 			}
 		}
 		err = errors.New(strings.Join(errs, "\n"))
-	} else {
+	} else if err = next.CheckLibraries(); err == nil {
 		err = r.outputs.reload(next, r.status)
 	}
 	if err != nil {

@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
 	"flag"
+	"fmt"
 	"reflect"
 	"strings"
 
+	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/hclconf"
 	"github.com/eoskeeper/eoskeeper/internal/redact"
+	"github.com/eoskeeper/eoskeeper/nodeos"
 	"github.com/eoskeeper/eoskeeper/notify"
 )
 
@@ -21,7 +25,7 @@ type ValidateCommand struct {
 // Help returns the command's usage text.
 func (c *ValidateCommand) Help() string {
 	return strings.TrimSpace(`
-Usage: eoskeeper validate [-config keeper.hcl]
+Usage: eoskeeper validate [-config keeper.hcl] [-check-nodeos]
 
   Loads the configuration the way "eoskeeper agent" does, builds the keeper, election,
   InfluxDB and notify settings from it without connecting anywhere, and prints the effective
@@ -32,6 +36,10 @@ Usage: eoskeeper validate [-config keeper.hcl]
 Options:
 
   -config=<path>   The configuration file. Default: keeper.hcl.
+  -check-nodeos    Also ask the configured nodeos what the agent checks at start: that it
+                   answers, serves every endpoint the keeper calls (get_supported_apis) and
+                   keeps the blocks of the keeper's backfill window. A nodeos that does not
+                   answer fails the check here (the agent would wait for it).
 `)
 }
 
@@ -44,6 +52,7 @@ func (c *ValidateCommand) Synopsis() string {
 func (c *ValidateCommand) Run(args []string) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	path := fs.String("config", "keeper.hcl", "configuration file")
+	checkNode := fs.Bool("check-nodeos", false, "also check the configured nodeos")
 	if !parseFlags(c.UI, fs, args, c.Help()) {
 		return 1
 	}
@@ -61,7 +70,41 @@ func (c *ValidateCommand) Run(args []string) int {
 		return 1
 	}
 	c.UI.Output(out)
+	if *checkNode {
+		if err := checkNodeosNow(context.Background(), cfg, c.UI); err != nil {
+			c.UI.Error("Error: " + err.Error())
+			return 1
+		}
+	}
 	return 0
+}
+
+// checkNodeosNow runs the agent's start check against the configured nodeos, strictly: a
+// nodeos that does not answer is an error here. Warnings go to ui.
+func checkNodeosNow(ctx context.Context, cfg *Config, ui UI) error {
+	nc, err := nodeos.NewClient(nodeos.Config{URL: cfg.Nodeos.URL, Timeout: cfg.Nodeos.Timeout})
+	if err != nil {
+		return err
+	}
+	ictx, cancel := context.WithTimeout(ctx, 3*nc.Timeout())
+	defer cancel()
+	if _, err := nc.GetInfo(ictx); err != nil {
+		return fmt.Errorf("nodeos at %s does not answer: %w", nc.URL(), err)
+	}
+	log := hclog.New(&hclog.LoggerOptions{Output: uiWriter{ui}, Level: hclog.Warn, DisableTime: true})
+	if err := checkNodeos(ctx, nc, cfg.Node.Role.Producer(), cfg.KeeperConfig(nil).MaxBackfill, log); err != nil {
+		return err
+	}
+	ui.Output(fmt.Sprintf("nodeos at %s serves what the agent needs", nc.URL()))
+	return nil
+}
+
+// uiWriter writes log lines to a UI's error stream.
+type uiWriter struct{ ui UI }
+
+func (w uiWriter) Write(p []byte) (int, error) {
+	w.ui.Error(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }
 
 // effectiveJSON renders the configuration as indented JSON: durations in their canonical
