@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/eoskeeper/eoskeeper/internal/childenv"
 )
 
 // DefaultCommandTimeout bounds one run of a Command channel's program.
@@ -31,7 +33,7 @@ var envKeyRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 type CommandConfig struct {
 	Name    string        // Optional, defaults to "command"
 	Argv    []string      `hcl:"argv"`             // the program and its arguments (no shell); required
-	Env     Env           `hcl:"env,optional"`     // extra "KEY=value" entries added to the agent's environment
+	Env     Env           `hcl:"env,optional"`     // "KEY=value" entries added to the program's minimal environment (see Command)
 	Timeout time.Duration `hcl:"timeout,optional"` // Optional, defaults to DefaultCommandTimeout; the process is killed after it
 }
 
@@ -124,8 +126,10 @@ func (c *CommandConfig) NewChannel(name string) (Channel, error) {
 // Webhook posts) to the program's stdin and sets EOSKEEPER_ALERT_KIND, _KEY, _SEVERITY,
 // _STATE, _NODE, _ROLE, _PRODUCER, _MESSAGE, _TIME (RFC 3339), _REPEAT, _TITLE and _TEXT, plus
 // EOSKEEPER_ALERT_FIGURE_<NAME> per figure (name upper-cased, non-alphanumerics as "_").
-// Exit status 0 is success; a program that cannot be started is a permanent error; a non-zero
-// exit or a timeout is transient.
+// The program does not inherit the agent's environment, which holds the secrets of the
+// configuration: it gets PATH, HOME, LANG, LC_ALL and TZ (childenv.Env), then the configured
+// Env, then the EOSKEEPER_ALERT_* variables. Exit status 0 is success; a program that cannot
+// be started is a permanent error; a non-zero exit or a timeout is transient.
 type Command struct {
 	cfg CommandConfig
 }
@@ -154,7 +158,7 @@ func (c *Command) Send(ctx context.Context, m Message) error {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, c.cfg.Argv[0], c.cfg.Argv[1:]...)
 	cmd.Stdin = bytes.NewReader(in)
-	cmd.Env = append(append(os.Environ(), c.cfg.Env...), alertEnv(m)...)
+	cmd.Env = childenv.Env(append(slices.Clip(c.cfg.Env), alertEnv(m)...)...)
 	cmd.WaitDelay = time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
