@@ -56,7 +56,13 @@ type Config struct {
 
 	// ProducingURL is the /v1/producing endpoint the HTTP check polls, e.g.
 	// "http://127.0.0.1:9273/v1/producing". Optional: without it there is no producing check.
-	ProducingURL  string
+	ProducingURL string
+	// ProducingTLSSkipVerify turns off certificate verification for an https ProducingURL.
+	// The check dials the agent's own listener, usually on loopback, where the certificate
+	// rarely names the address; it sends no credentials and reads an endpoint that is open
+	// to anyone, so there is nothing for an impostor to learn or steal.
+	ProducingTLSSkipVerify bool
+
 	CheckInterval time.Duration // Optional, defaults to DefaultCheckInterval
 	CheckTimeout  time.Duration // Optional, defaults to DefaultCheckTimeout
 	NodeosTTL     time.Duration // Optional, defaults to DefaultNodeosTTL
@@ -202,13 +208,14 @@ func (r *Registration) registration() *api.AgentServiceRegistration {
 	}
 	if r.cfg.ProducingURL != "" {
 		checks = append(checks, &api.AgentServiceCheck{
-			CheckID:  r.ProducingCheckID(),
-			Name:     "producing",
-			Notes:    "GET /v1/producing: 200 producing (passing), 429 healthy standby (warning), 503 unhealthy (critical).",
-			HTTP:     r.cfg.ProducingURL,
-			Method:   "GET",
-			Interval: r.cfg.CheckInterval.String(),
-			Timeout:  r.cfg.CheckTimeout.String(),
+			CheckID:       r.ProducingCheckID(),
+			Name:          "producing",
+			Notes:         "GET /v1/producing: 200 producing (passing), 429 healthy standby (warning), 503 unhealthy (critical).",
+			HTTP:          r.cfg.ProducingURL,
+			TLSSkipVerify: r.cfg.ProducingTLSSkipVerify,
+			Method:        "GET",
+			Interval:      r.cfg.CheckInterval.String(),
+			Timeout:       r.cfg.CheckTimeout.String(),
 		})
 	}
 	return &api.AgentServiceRegistration{
