@@ -23,7 +23,8 @@ import (
 //     "notify[0].key" (the index counts the blocks of that type).
 //
 // So a configuration struct needs one field per setting: no string twin for a duration and no
-// range field for its error messages.
+// range field for its error messages. Besides, a value that file() read from a file its group
+// or others can read decodes with a warning at the file() call (see EvalContext).
 type Decoder struct {
 	// Ctx evaluates expressions (variables and functions); nil allows constants only.
 	Ctx *hcl.EvalContext
@@ -107,8 +108,9 @@ func (b *body) wrapContent(c *hcl.BodyContent) *hcl.BodyContent {
 		path := Join(b.path, name)
 		b.d.Ranges[path] = a.Expr.Range()
 		wa := *a
+		wa.Expr = &secretModeExpr{Expression: a.Expr}
 		if f, ok := fields[name]; ok && f.Type == durationType {
-			wa.Expr = &durationExpr{Expression: a.Expr, d: b.d, path: path}
+			wa.Expr = &durationExpr{Expression: wa.Expr, d: b.d, path: path}
 		}
 		out.Attributes[name] = &wa
 	}

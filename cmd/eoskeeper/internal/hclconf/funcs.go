@@ -23,6 +23,11 @@ const MaxFileSize = 64 << 10
 //	                       relative path is taken from baseDir (the config file's directory);
 //	                       only a regular file of at most MaxFileSize bytes (see ReadFile)
 //
+// file() is meant for secrets: a file its group or others can read (ReadableByOthers) gives a
+// value marked as such, which a Decoder turns into a warning at the call, naming the path and
+// its mode (SecretModeAdvice). Evaluate expressions that may call file() through a Decoder:
+// a marked value must be unmarked before it is read.
+//
 // lookup reads the environment; nil means os.LookupEnv. Errors name the variable or the path,
 // never a value.
 func EvalContext(baseDir string, lookup func(string) (string, bool)) *hcl.EvalContext {
@@ -72,11 +77,15 @@ func fileFunc(baseDir string) function.Function {
 			if !filepath.IsAbs(p) && baseDir != "" {
 				p = filepath.Join(baseDir, p)
 			}
-			b, err := ReadFile(p, MaxFileSize)
+			b, mode, err := readFile(p, MaxFileSize)
 			if err != nil {
 				return cty.NilVal, err
 			}
-			return cty.StringVal(strings.TrimSpace(string(b))), nil
+			v := cty.StringVal(strings.TrimSpace(string(b)))
+			if ReadableByOthers(mode) {
+				v = v.Mark(looseFile{Arg: args[0].AsString(), Path: p, Mode: mode.Perm()})
+			}
+			return v, nil
 		},
 	})
 }

@@ -18,33 +18,39 @@ const MaxConfigSize = 1 << 20
 // swapped for another kind in between is refused too, and it is opened without blocking.
 // Errors name the path.
 func ReadFile(path string, limit int64) ([]byte, error) {
+	b, _, err := readFile(path, limit)
+	return b, err
+}
+
+// readFile is ReadFile; it also returns the mode of the file it read (as seen once opened).
+func readFile(path string, limit int64) ([]byte, os.FileMode, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %q: %w", path, unwrapPathError(err))
+		return nil, 0, fmt.Errorf("cannot read %q: %w", path, unwrapPathError(err))
 	}
 	if err := regular(path, fi, limit); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %q: %w", path, unwrapPathError(err))
+		return nil, 0, fmt.Errorf("cannot read %q: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
 	ofi, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %q: %w", path, unwrapPathError(err))
+		return nil, 0, fmt.Errorf("cannot read %q: %w", path, unwrapPathError(err))
 	}
 	if err := regular(path, ofi, limit); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %q: %w", path, unwrapPathError(err))
+		return nil, 0, fmt.Errorf("cannot read %q: %w", path, unwrapPathError(err))
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%q is larger than %d bytes", path, limit)
+		return nil, 0, fmt.Errorf("%q is larger than %d bytes", path, limit)
 	}
-	return b, nil
+	return b, ofi.Mode(), nil
 }
 
 // errNotRegular says a path names something other than a regular file.
