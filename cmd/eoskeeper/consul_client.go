@@ -12,6 +12,8 @@ import (
 
 	"github.com/hashicorp/consul/api"
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/hclconf"
 )
 
 // tokenFileInterval is how often the agent looks at consul.token_file for a new token (a
@@ -22,12 +24,18 @@ var tokenFileInterval = 3 * time.Second
 const consulTokenHeader = "X-Consul-Token"
 
 // newConsulClient builds the agent's Consul client from the consul block. It warns when
-// certificate verification is off. With consul.token_file it also returns the token file,
-// whose Watch the caller runs so a rotated token is used without a restart; otherwise the
-// token file is nil.
+// certificate verification is off, and when the token file or the TLS client key can be read
+// by their group or by others. With consul.token_file it also returns the token file, whose
+// Watch the caller runs so a rotated token is used without a restart; otherwise the token
+// file is nil.
 func newConsulClient(cfg *Config, logger hclog.Logger) (*api.Client, *tokenFile, error) {
 	if t := cfg.Consul.TLS; t != nil && t.InsecureSkipVerify {
 		logger.Warn("consul.tls.insecure_skip_verify is set: the Consul server's certificate is not verified, so anyone on the path can act as Consul")
+	}
+	if t := cfg.Consul.TLS; t != nil && t.KeyFile != "" {
+		if fi, err := os.Stat(t.KeyFile); err == nil {
+			warnSecretMode(logger, "consul.tls.key_file", t.KeyFile, fi.Mode())
+		}
 	}
 	if err := cfg.Consul.checkToken(); err != nil {
 		return nil, nil, err
@@ -84,7 +92,19 @@ func newTokenFile(path string, logger hclog.Logger) (*tokenFile, error) {
 	}
 	tf.modTime, tf.size = fi.ModTime(), fi.Size()
 	tf.token.Store(&tok)
+	warnSecretMode(logger, "consul.token_file", path, fi.Mode())
 	return tf, nil
+}
+
+// warnSecretMode logs a warning when the file at path, which holds the secret of the setting
+// named attr, can be read by its group or by others. It names the path and the mode, never
+// the contents.
+func warnSecretMode(logger hclog.Logger, attr, path string, mode os.FileMode) {
+	if !hclconf.ReadableByOthers(mode) {
+		return
+	}
+	logger.Warn(attr+" is readable by other users than the agent's: "+hclconf.SecretModeAdvice(path, mode),
+		"path", path, "mode", fmt.Sprintf("%#o", mode.Perm()))
 }
 
 // Current returns the token last read.
@@ -133,6 +153,7 @@ func (tf *tokenFile) Watch(ctx context.Context) error {
 			continue
 		}
 		tf.modTime, tf.size = fi.ModTime(), fi.Size()
+		warnSecretMode(tf.log, "consul.token_file", tf.path, fi.Mode())
 		if tok != tf.Current() {
 			tf.token.Store(&tok)
 			tf.log.Info("consul token changed in the token file; using the new token", "path", tf.path)
