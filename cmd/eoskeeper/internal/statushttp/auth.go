@@ -4,15 +4,14 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"unicode"
 )
 
 // Realm is the realm the WWW-Authenticate header of a refused request names.
 const Realm = "eoskeeper"
-
-// ErrCredentials is returned by NewBearerAuth and NewBasicAuth for unusable credentials.
-var ErrCredentials = errors.New("statushttp: invalid credentials")
 
 // Auth checks the credentials of requests to /status and /metrics: a bearer token
 // ("Authorization: Bearer <token>") or a user name and password (HTTP basic authentication),
@@ -27,20 +26,55 @@ type Auth struct {
 	user, secret [sha256.Size]byte
 }
 
+// MaxCredentialSize bounds a bearer token, a user name and a password, in bytes: they travel
+// in one request header.
+const MaxCredentialSize = 4096
+
+// ErrCredentials is wrapped by the errors NewBearerAuth and NewBasicAuth return.
+var ErrCredentials = errors.New("statushttp: invalid credentials")
+
+// CredentialError is the error NewBearerAuth and NewBasicAuth return for an unusable
+// credential. It never holds the credential itself.
+type CredentialError struct {
+	// Field is "token", "username" or "password".
+	Field string
+	// Reason says what the credential lacks.
+	Reason string
+}
+
+func (e *CredentialError) Error() string { return "statushttp: invalid " + e.Field + ": " + e.Reason }
+
+// Unwrap returns ErrCredentials.
+func (e *CredentialError) Unwrap() error { return ErrCredentials }
+
+// hasSpaceOrControl reports whether s holds white space or a control character.
+func hasSpaceOrControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0
+}
+
 // NewBearerAuth returns an Auth that accepts "Authorization: Bearer <token>". The token must
-// be non-empty and hold no white space or control characters.
+// be 1 to MaxCredentialSize bytes without white space or control characters.
 func NewBearerAuth(token string) (*Auth, error) {
-	if token == "" || strings.IndexFunc(token, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
-		return nil, errors.Join(ErrCredentials, errors.New("a bearer token is one or more characters without spaces or control characters"))
+	switch {
+	case token == "" || len(token) > MaxCredentialSize:
+		return nil, &CredentialError{"token", fmt.Sprintf("a bearer token is 1 to %d bytes", MaxCredentialSize)}
+	case hasSpaceOrControl(token):
+		return nil, &CredentialError{"token", "a bearer token holds no spaces or control characters"}
 	}
 	return &Auth{scheme: "Bearer", secret: sha256.Sum256([]byte(token))}, nil
 }
 
 // NewBasicAuth returns an Auth that accepts HTTP basic authentication with username and
-// password. Both must be non-empty; the user name must not hold ':' (RFC 7617).
+// password, each 1 to MaxCredentialSize bytes; the user name holds no ':' (RFC 7617) and no
+// control characters.
 func NewBasicAuth(username, password string) (*Auth, error) {
-	if username == "" || password == "" || strings.Contains(username, ":") {
-		return nil, errors.Join(ErrCredentials, errors.New("basic authentication needs a user name without ':' and a non-empty password"))
+	switch {
+	case username == "" || len(username) > MaxCredentialSize:
+		return nil, &CredentialError{"username", fmt.Sprintf("a user name is 1 to %d bytes", MaxCredentialSize)}
+	case strings.Contains(username, ":") || strings.IndexFunc(username, unicode.IsControl) >= 0:
+		return nil, &CredentialError{"username", "a user name holds no ':' and no control characters"}
+	case password == "" || len(password) > MaxCredentialSize:
+		return nil, &CredentialError{"password", fmt.Sprintf("a password is 1 to %d bytes", MaxCredentialSize)}
 	}
 	return &Auth{scheme: "Basic", user: sha256.Sum256([]byte(username)), secret: sha256.Sum256([]byte(password))}, nil
 }

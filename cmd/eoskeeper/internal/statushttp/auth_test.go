@@ -142,21 +142,33 @@ func TestNoAuthLeavesEverythingOpen(t *testing.T) {
 }
 
 func TestAuthRefusesUnusableCredentials(t *testing.T) {
-	for name, f := range map[string]func() (*Auth, error){
-		"empty token":        func() (*Auth, error) { return NewBearerAuth("") },
-		"token with a space": func() (*Auth, error) { return NewBearerAuth("a b") },
-		"token with newline": func() (*Auth, error) { return NewBearerAuth("ab\n") },
-		"empty user":         func() (*Auth, error) { return NewBasicAuth("", "pw") },
-		"empty password":     func() (*Auth, error) { return NewBasicAuth("u", "") },
-		"user with ':'":      func() (*Auth, error) { return NewBasicAuth("u:v", "pw") },
+	long := strings.Repeat("x", MaxCredentialSize+1)
+	for _, tc := range []struct {
+		name, field string
+		f           func() (*Auth, error)
+	}{
+		{"empty token", "token", func() (*Auth, error) { return NewBearerAuth("") }},
+		{"token with a space", "token", func() (*Auth, error) { return NewBearerAuth("a b") }},
+		{"token with a newline", "token", func() (*Auth, error) { return NewBearerAuth("ab\n") }},
+		{"token too long", "token", func() (*Auth, error) { return NewBearerAuth(long) }},
+		{"empty user", "username", func() (*Auth, error) { return NewBasicAuth("", "pw") }},
+		{"user with ':'", "username", func() (*Auth, error) { return NewBasicAuth("u:v", "pw") }},
+		{"user too long", "username", func() (*Auth, error) { return NewBasicAuth(long, "pw") }},
+		{"empty password", "password", func() (*Auth, error) { return NewBasicAuth("u", "") }},
+		{"password too long", "password", func() (*Auth, error) { return NewBasicAuth("u", long) }},
 	} {
-		if a, err := f(); !errors.Is(err, ErrCredentials) || a != nil {
-			t.Errorf("%s: %v, %v; want ErrCredentials", name, a, err)
+		a, err := tc.f()
+		var ce *CredentialError
+		if a != nil || !errors.Is(err, ErrCredentials) || !errors.As(err, &ce) || ce.Field != tc.field {
+			t.Errorf("%s: %v, %v; want a CredentialError about the %s", tc.name, a, err, tc.field)
 		}
 	}
-	// A password may hold spaces and ':'.
-	if _, err := NewBasicAuth("u", "p w:"); err != nil {
-		t.Errorf("password with a space and ':': %v", err)
+	// At the bound, and a password with a space and ':', are accepted.
+	if _, err := NewBearerAuth(long[1:]); err != nil {
+		t.Errorf("token of %d bytes: %v", MaxCredentialSize, err)
+	}
+	if _, err := NewBasicAuth(long[1:], "p w:"); err != nil {
+		t.Errorf("user of %d bytes, password with a space and ':': %v", MaxCredentialSize, err)
 	}
 }
 
