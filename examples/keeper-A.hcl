@@ -94,6 +94,17 @@ output "influxdb" {
 
 output "http" {
   listen = "127.0.0.1:9273" # /metrics, /status, /v1/producing, /v1/health
+
+  # To let Prometheus on another host scrape this agent, listen beyond loopback and protect
+  # the listener (validate and the agent warn otherwise): HTTPS with a certificate that is
+  # read again when it is renewed, and a token that /status and /metrics require (the role
+  # endpoints stay open for the Consul check). basic_auth { username, password } instead of
+  # bearer_token works too. See examples/README.md for the Prometheus side.
+  #
+  # listen        = "10.0.0.1:9273"
+  # tls_cert_file = "/etc/eoskeeper/tls/bp-a.crt"
+  # tls_key_file  = "/etc/eoskeeper/tls/bp-a.key"
+  # bearer_token  = env("EOSKEEPER_METRICS_TOKEN")
 }
 
 logging {

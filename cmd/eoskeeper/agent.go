@@ -129,7 +129,7 @@ func runAgentWith(ctx context.Context, path string, cfg *Config, logger hclog.Lo
 
 	// The status listener is bound first: an address in use stops the agent here, before it
 	// registers in Consul or contends for the lock.
-	ln, err := statushttp.Listen(cfg.HTTP.Listen)
+	ln, auth, err := listenStatus(cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,7 @@ func runAgentWith(ctx context.Context, path string, cfg *Config, logger hclog.Lo
 	if err != nil {
 		return err
 	}
-	h, err := statushttp.NewHandler(statushttp.Config{Status: k.Status, Build: &build, Metrics: metrics.Handler(reg2)})
+	h, err := statushttp.NewHandler(statushttp.Config{Status: k.Status, Build: &build, Metrics: metrics.Handler(reg2), Auth: auth})
 	if err != nil {
 		return err
 	}

@@ -178,6 +178,22 @@ type InfluxDBOutput struct {
 // listener for /metrics, /status, /v1/producing and /v1/health.
 type HTTPOutput struct {
 	Listen string `hcl:"listen,optional" json:"listen"`
+	// TLSCertFile and TLSKeyFile, given together, name the PEM certificate (with its chain)
+	// and key the listener serves HTTPS with. They are read at start and again when they
+	// change, so a renewed certificate needs no restart.
+	TLSCertFile string `hcl:"tls_cert_file,optional" json:"tls_cert_file,omitempty"`
+	TLSKeyFile  string `hcl:"tls_key_file,optional" json:"tls_key_file,omitempty"`
+	// BearerToken or BasicAuth (not both) guards /status and /metrics. The role endpoints
+	// stay open: Consul's HTTP check and load balancers poll them without credentials, and
+	// they reveal only a verdict.
+	BearerToken hclconf.Secret   `hcl:"bearer_token,optional" json:"bearer_token,omitempty"`
+	BasicAuth   *BasicAuthConfig `hcl:"basic_auth,block" json:"basic_auth,omitempty"`
 	// Path locates the block in Config.Ranges; empty when the file has no http output.
 	Path string `json:"-"`
+}
+
+// BasicAuthConfig is the `basic_auth { username, password }` block of the http output.
+type BasicAuthConfig struct {
+	Username string         `hcl:"username" json:"username"`
+	Password hclconf.Secret `hcl:"password" json:"password"`
 }

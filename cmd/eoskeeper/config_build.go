@@ -97,16 +97,25 @@ func (c *Config) ElectionConfig(client *api.Client, serviceChecks []string, logg
 }
 
 // RegistrationConfig returns the Consul service registration's configuration, with the
-// producing check on this agent's /v1/producing endpoint.
+// producing check on this agent's /v1/producing endpoint: over https when the listener serves
+// TLS, without verifying the certificate. The check dials the listener where the local Consul
+// agent reaches it (loopback for a wildcard address), a name the certificate usually does not
+// carry; it sends no credentials and reads an endpoint that is open without them and reveals
+// only a verdict, so verification would protect nothing.
 func (c *Config) RegistrationConfig(client *api.Client, logger hclog.Logger) consulreg.Config {
+	scheme := "http://"
+	if c.HTTP.servesTLS() {
+		scheme = "https://"
+	}
 	rc := consulreg.Config{
-		Client:       client,
-		Node:         c.Node.Name,
-		Role:         c.Node.Role,
-		Producer:     c.Producer,
-		ProducingURL: "http://" + checkAddr(c.HTTP.Listen) + "/v1/producing",
-		Meta:         map[string]string{"version": Version},
-		Logger:       logger,
+		Client:                 client,
+		Node:                   c.Node.Name,
+		Role:                   c.Node.Role,
+		Producer:               c.Producer,
+		ProducingURL:           scheme + checkAddr(c.HTTP.Listen) + "/v1/producing",
+		ProducingTLSSkipVerify: c.HTTP.servesTLS(),
+		Meta:                   map[string]string{"version": Version},
+		Logger:                 logger,
 	}
 	if host, port, err := net.SplitHostPort(c.HTTP.Listen); err == nil {
 		rc.Address = host

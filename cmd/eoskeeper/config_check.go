@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/hclconf"
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/influx"
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/statushttp"
 	"github.com/eoskeeper/eoskeeper/election"
 	"github.com/eoskeeper/eoskeeper/internal/redact"
 	"github.com/eoskeeper/eoskeeper/keeper"
@@ -327,6 +329,7 @@ func (c *Config) finishOutputs(k *checker) {
 	} else if err := checkHostPort(h.Listen, true); err != "" {
 		k.errAt(k.at(hclconf.Join(h.Path, "listen")), "Invalid listen address", "%q is not host:port with a port from 1 to 65535, such as \"127.0.0.1:9273\".", h.Listen)
 	}
+	c.checkHTTPSecurity(k)
 	for _, o := range c.InfluxDB {
 		at := func(name string) hcl.Range { return k.at(hclconf.Join(o.Path, name)) }
 		if err := checkHTTPURL(o.URL); err != "" {
@@ -381,6 +384,66 @@ func (c *Config) finishOutputs(k *checker) {
 			}
 		}
 	}
+}
+
+// checkHTTPSecurity checks the http output's TLS files and credentials: the certificate and
+// key given together, one way of authentication at most, no empty value where one was written
+// (an env() or file() that came back empty would otherwise turn the protection off), and the
+// credentials' form. The files themselves are read by constructionProblems. It warns when the
+// listener is open beyond loopback without TLS or credentials.
+func (c *Config) checkHTTPSecurity(k *checker) {
+	h := c.HTTP
+	at := func(names ...string) hcl.Range {
+		paths := make([]string, len(names))
+		for i, n := range names {
+			paths[i] = hclconf.Join(h.Path, n)
+		}
+		return k.at(paths...)
+	}
+	empty := false
+	for _, v := range []struct {
+		name string
+		set  bool
+	}{
+		{"tls_cert_file", h.TLSCertFile != ""},
+		{"tls_key_file", h.TLSKeyFile != ""},
+		{"bearer_token", h.BearerToken.IsSet()},
+	} {
+		if !v.set && k.has(hclconf.Join(h.Path, v.name)) {
+			empty = true
+			k.errAt(at(v.name), "Empty "+v.name, "%s is empty: remove it or give it a value (an env() or file() that reads nothing?).", v.name)
+		}
+	}
+	if (h.TLSCertFile == "") != (h.TLSKeyFile == "") && !empty {
+		given, missing := "tls_cert_file", "tls_key_file"
+		if h.TLSCertFile == "" {
+			given, missing = missing, given
+		}
+		k.errAt(at(given), "Incomplete TLS settings", "%s without %s: give the certificate and its key together, or neither.", given, missing)
+	}
+	if h.BearerToken.IsSet() && h.BasicAuth != nil {
+		k.errAt(at("bearer_token"), "Two ways of authentication", "bearer_token and basic_auth exclude each other: set one, as Prometheus sends one (authorization or basic_auth).")
+	} else if _, err := h.auth(); err != nil {
+		var ce *statushttp.CredentialError
+		name := "bearer_token"
+		if errors.As(err, &ce) && ce.Field != "token" {
+			name = "basic_auth." + ce.Field
+		}
+		k.errAt(at(name, "basic_auth"), "Invalid credentials", "%s: %s.", name, credentialReason(err))
+	}
+	if w := h.exposed(); w != "" {
+		k.warnAt(at("listen"), "Status listener open to the network", "%s", w)
+	}
+}
+
+// credentialReason is the reason of a statushttp credential error (which never holds the
+// credential), or its text.
+func credentialReason(err error) string {
+	var ce *statushttp.CredentialError
+	if errors.As(err, &ce) {
+		return ce.Reason
+	}
+	return err.Error()
 }
 
 // checkConsulAddress returns why s is not an address the Consul client can use, or "":

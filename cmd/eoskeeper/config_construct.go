@@ -12,6 +12,7 @@ import (
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/consulreg"
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/hclconf"
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/influx"
+	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/statushttp"
 	"github.com/eoskeeper/eoskeeper/election"
 	"github.com/eoskeeper/eoskeeper/nodeos"
 	"github.com/eoskeeper/eoskeeper/notify"
@@ -27,10 +28,10 @@ type constructionProblem struct {
 
 // constructionProblems calls, on the values the agent will pass them, every constructor the
 // agent calls at start: the nodeos client, the Consul client, the service registration, the
-// election, the log follower, the finalizer activation, the InfluxDB writers and the notify
-// channels. None makes a network request. So the load path that `eoskeeper validate` and
-// `eoskeeper agent` share refuses whatever the agent would refuse once running, with the
-// constructor's own message.
+// election, the log follower, the finalizer activation, the status listener's TLS key pair,
+// the InfluxDB writers and the notify channels. None makes a network request. So the load
+// path that `eoskeeper validate` and `eoskeeper agent` share refuses whatever the agent would
+// refuse once running, with the constructor's own message.
 func (c *Config) constructionProblems() []constructionProblem {
 	var out []constructionProblem
 	add := func(err error, summary string, paths ...string) {
@@ -94,6 +95,17 @@ func (c *Config) constructionProblems() []constructionProblem {
 				path = ae.path
 			}
 			add(err, "Invalid finalizer setting", path)
+		}
+	}
+
+	if h := c.HTTP; h.servesTLS() {
+		if _, err := statushttp.LoadKeyPair(h.TLSCertFile, h.TLSKeyFile, nil); err != nil {
+			paths := []string{hclconf.Join(h.Path, "tls_cert_file"), hclconf.Join(h.Path, "tls_key_file")}
+			var kpe *statushttp.KeyPairError
+			if errors.As(err, &kpe) && kpe.File == h.TLSKeyFile && kpe.File != h.TLSCertFile {
+				paths[0], paths[1] = paths[1], paths[0]
+			}
+			add(err, "Invalid TLS certificate", paths...)
 		}
 	}
 

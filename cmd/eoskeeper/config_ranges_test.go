@@ -99,7 +99,18 @@ var rangeCases = map[string]rangeCase{
 	"`output \"influxdb\" timeout`":        {set: influxBlock("timeout"), quote: true},
 	"`output \"http\" listen`": {set: func(v string) string { return minimalHCL + "output \"http\" {\n  listen = " + v + "\n}\n" },
 		good: []string{`"0.0.0.0:9273"`, `":9273"`, `"[::1]:9273"`}, bad: []string{`"127.0.0.1"`, `"127.0.0.1:0"`, `"127.0.0.1:70000"`, `"127.0.0.1:http"`}},
+	"`output \"http\" tls_cert_file`, `tls_key_file`": {set: httpBlock("tls_key_file = \"/nonexistent/key.pem\"\n  tls_cert_file = %s"),
+		bad: []string{`"/nonexistent/cert.pem"`, `""`}},
+	"`output \"http\" bearer_token`": {set: httpBlock("bearer_token = %s"),
+		good: []string{`"s3cret-token"`, `"` + strings.Repeat("t", 4096) + `"`}, bad: []string{`""`, `"a b"`, `"a\tb"`, `"` + strings.Repeat("t", 4097) + `"`}},
+	"`output \"http\" basic_auth { username, password }`": {set: httpBlock("basic_auth {\n    password = \"pw\"\n    username = %s\n  }"),
+		good: []string{`"prometheus"`, `"` + strings.Repeat("u", 4096) + `"`}, bad: []string{`""`, `"a:b"`, `"` + strings.Repeat("u", 4097) + `"`}},
 	"`finalizer.command`": {set: block("finalizer", "key = \"PUB_BLS_x\"\n  command = %s"), good: []string{`["cleos", "push"]`}, bad: []string{`["cleos", ""]`, argvOf(65)}},
+}
+
+// httpBlock returns minimalHCL with an http output whose body is body with %s set to v.
+func httpBlock(body string) func(string) string {
+	return func(v string) string { return minimalHCL + "output \"http\" {\n  " + fmt.Sprintf(body, v) + "\n}\n" }
 }
 
 // inNodeos sets attr in minimalHCL's nodeos block.
