@@ -21,10 +21,6 @@ const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 // PATH. None of them is a place for a secret.
 var inherited = []string{"HOME", "LANG", "LC_ALL", "TZ"}
 
-// Names returns the names of the variables a child takes from the agent's environment: PATH,
-// then the others in the order Env lists them.
-func Names() []string { return append([]string{"PATH"}, inherited...) }
-
 // Env returns the environment for a child process, as exec.Cmd.Env takes it: PATH, HOME,
 // LANG, LC_ALL and TZ from the agent's environment (see the package comment), then extra, a
 // list of "KEY=value" entries. An entry of extra replaces an earlier entry with the same

@@ -52,17 +52,6 @@ func TestBuild(t *testing.T) {
 	}
 }
 
-func TestNames(t *testing.T) {
-	want := []string{"PATH", "HOME", "LANG", "LC_ALL", "TZ"}
-	if got := Names(); !slices.Equal(got, want) {
-		t.Errorf("Names() = %q, want %q", got, want)
-	}
-	Names()[0] = "CHANGED"
-	if Names()[0] != "PATH" {
-		t.Error("Names returned the package's own slice")
-	}
-}
-
 // TestChildSeesNoSecret runs a real child with Env and reads back its whole environment.
 func TestChildSeesNoSecret(t *testing.T) {
 	const secret = "5KQwrPbwdL6PhXujxW37FSSQZ1JiwsST4cqQzDeyXtP79zkvFD3"
