@@ -24,8 +24,8 @@ const handoffStaggerBlocks = 10
 
 // handoffProducers and handoffConsulProducers are the schedules of these scenarios. The
 // keeper's nodeos timeouts are not scaled to the accelerated chain: a holder whose nodeos died
-// spends five failed ticks and two call timeouts (0.7 s; 0.8 s on Consul's slower ticks)
-// before it releases, so the gap between our turns must be longer than that for a crash after
+// spends five failed ticks and then up to 0.3 s of refused pause calls (0.7 s in all; 0.8 s on
+// Consul's slower ticks) before it releases, so the gap between our turns must be longer than that for a crash after
 // our turn to cost no block: 132 blocks (1.3 s) on the in-memory chain, 84 (1.7 s) on Consul's.
 const (
 	handoffProducers       = 12

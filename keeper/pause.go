@@ -14,7 +14,10 @@ var errPauseAborted = errors.New("pause abandoned: the lock was lost meanwhile")
 
 // pauseConfirmed pauses nodeos and waits until it answers paused == true, retrying until
 // deadline. When abort closes first (the lock was lost during a resignation), it stops at once
-// so fencing can take over with the term's own deadline.
+// so fencing can take over with the term's own deadline. A nodeos that refuses every
+// connection for downConfirm is down: pauseConfirmed returns the refusal then rather than at
+// the deadline, since nothing listens that a retry could reach, and a nodeos that starts again
+// starts paused.
 func (k *Keeper) pauseConfirmed(ctx context.Context, deadline time.Time, abort <-chan struct{}) error {
 	dctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
@@ -28,6 +31,7 @@ func (k *Keeper) pauseConfirmed(ctx context.Context, deadline time.Time, abort <
 		}()
 	}
 	var last error
+	var refusedSince time.Time // start of the current run of refused connections
 	for attempt := 0; ; attempt++ {
 		select {
 		case <-abort:
@@ -39,6 +43,14 @@ func (k *Keeper) pauseConfirmed(ctx context.Context, deadline time.Time, abort <
 			return nil
 		} else {
 			last = err
+		}
+		switch {
+		case !nodeosDown(last):
+			refusedSince = time.Time{}
+		case refusedSince.IsZero():
+			refusedSince = k.now()
+		case k.now().Sub(refusedSince) >= downConfirm:
+			return fmt.Errorf("connections refused for %s: %w", k.now().Sub(refusedSince).Round(time.Millisecond), last)
 		}
 		if attempt == 0 && !k.retryingResign {
 			k.log.Warn("pause not confirmed yet; retrying", "error", last, "deadline", deadline)
@@ -64,6 +76,10 @@ func nonNil(err error) error {
 
 // retryPause is the pause retry interval while fencing.
 const retryPause = 100 * time.Millisecond
+
+// downConfirm is how long nodeos must refuse every connection before pauseConfirmed takes it
+// for down: a few retries, so one refusal from a listener being rebound is not enough.
+const downConfirm = 3 * retryPause
 
 // tryPause asks nodeos to pause once and confirms paused == true.
 func (k *Keeper) tryPause(ctx context.Context) error {
