@@ -44,12 +44,18 @@ const (
 	lockDelay  = 9
 )
 
-// Stall thresholds of the generated keeper.hcl, in wall time (a frozen head has no chain time):
-// 40 and 60 blocks of the drill's 50 ms chain.
+// Stall thresholds of the generated keeper.hcl, in blocks of the drill's chain (2 s and 3 s on
+// the 50 ms chain, 20 s and 30 s at 500 ms). They must exceed a turn of ours (12 blocks): a
+// turn our producer misses leaves the head standing that long, and a standby that took it for
+// a stall would be unfit to take over.
 const (
-	headStall = 2 * time.Second
-	libStall  = 3 * time.Second
+	headStallBlocks = 40
+	libStallBlocks  = 60
 )
+
+// headStall and libStall are the stall thresholds in wall time (a frozen head has no chain time).
+func (o Options) headStall() time.Duration { return headStallBlocks * o.BlockInterval }
+func (o Options) libStall() time.Duration  { return libStallBlocks * o.BlockInterval }
 
 var priority = map[string]int{"A": 1, "B": 2, "C": 6}
 
@@ -329,7 +335,7 @@ logging {
 }
 `, h.name, h.role, c.ours, c.topo.chainIP(1), 8800+i, filepath.Join(c.dir, "nodeos", h.name+".log"),
 		7510+i, sessionTTL, lostAfter, lockDelay, priority["A"], priority["B"], priority["C"], c.fenceHCL(h),
-		headStall, libStall, c.notifyHCL(), h.statusAddr) + c.influxHCL()
+		c.opts.headStall(), c.opts.libStall(), c.notifyHCL(), h.statusAddr) + c.influxHCL()
 }
 
 // fenceHCL is a producer host's fence command: the drill's stand-in for

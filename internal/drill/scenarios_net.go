@@ -97,7 +97,7 @@ func (c *Cluster) partition(ctx context.Context, name string) error {
 }
 
 func scenarioChainCut(ctx context.Context, c *Cluster, r *Result) error {
-	detect := libStall + time.Second
+	detect := c.opts.libStall() + time.Second
 	c.setBounds(r, c.handoffMax(anyTime, detect), priority["B"], priority["B"]+c.turnsIn(detect)+1)
 	f, err := c.faultUntilTakeover(ctx, r, func(ctx context.Context) error { return c.partition(ctx, "a") }, 60*time.Second)
 	if err != nil {

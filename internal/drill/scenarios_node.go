@@ -168,7 +168,7 @@ func scenarioNodeosStopped(ctx context.Context, c *Cluster, r *Result) error {
 }
 
 func scenarioNodeosStalled(ctx context.Context, c *Cluster, r *Result) error {
-	detect := headStall + time.Second
+	detect := c.opts.headStall() + time.Second
 	c.setBounds(r, c.handoffMax(anyTime, detect), priority["B"], priority["B"]+c.turnsIn(detect)+1)
 	f, err := c.faultUntilTakeover(ctx, r, c.nodeosAction("stall"), 60*time.Second)
 	if err != nil {
