@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -68,6 +69,9 @@ func listenStatus(cfg *Config, logger hclog.Logger) (net.Listener, *statushttp.A
 	if h.servesTLS() {
 		if kp, err = statushttp.LoadKeyPair(h.TLSCertFile, h.TLSKeyFile, logger.Named("http")); err != nil {
 			return nil, nil, err
+		}
+		if fi, err := os.Stat(h.TLSKeyFile); err == nil {
+			warnSecretMode(logger, "output \"http\" tls_key_file", h.TLSKeyFile, fi.Mode())
 		}
 	}
 	if w := h.exposed(); w != "" {

@@ -397,3 +397,30 @@ func TestValidateRedactsListenerSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestListenStatusWarnsLooseKeyFile: a TLS key file its group or others can read is a warning at
+// start that names the file and its mode; a 0600 one is not.
+func TestListenStatusWarnsLooseKeyFile(t *testing.T) {
+	for _, mode := range []os.FileMode{0o644, 0o600} {
+		dir := t.TempDir()
+		certFile, keyFile, _ := writeTestKeyPair(t, dir, "a")
+		if err := os.Chmod(keyFile, mode); err != nil {
+			t.Fatal(err)
+		}
+		cfg, diags := parse(t, httpOutput(fmt.Sprintf("tls_cert_file = %q", certFile), fmt.Sprintf("tls_key_file = %q", keyFile)), noEnv)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		cfg.HTTP.Listen = "127.0.0.1:0"
+		var logs strings.Builder
+		ln, _, err := listenStatus(cfg, hclog.New(&hclog.LoggerOptions{Output: &logs, Level: hclog.Warn}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln.Close()
+		warned := strings.Contains(logs.String(), "tls_key_file is readable by other users") && strings.Contains(logs.String(), keyFile)
+		if warned != (mode == 0o644) {
+			t.Errorf("key file mode %#o: warned %t; log:\n%s", mode, warned, logs.String())
+		}
+	}
+}
