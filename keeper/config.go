@@ -3,6 +3,7 @@ package keeper
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -205,97 +206,72 @@ func (c Config) Validate() error {
 			add(cmd.field, "%w", err)
 		}
 	}
-	positive := []struct {
-		field, name string
-		d           time.Duration
-	}{
-		{"PollInterval", "poll interval", c.PollInterval},
-		{"BlockInterval", "block interval", c.BlockInterval},
-		{"CallTimeout", "call timeout", c.CallTimeout},
-		{"FenceMargin", "fence margin", c.FenceMargin},
-		{"HeadStall", "head stall", c.HeadStall},
-		{"LIBStall", "LIB stall", c.LIBStall},
-		{"ProducersWindow", "producers window", c.ProducersWindow},
+	dur := func(field, name string, d, lo, hi time.Duration) bound {
+		return bound{field, name, int64(d), int64(lo), int64(hi), true}
 	}
-	for _, p := range positive {
-		if p.d <= 0 {
-			add(p.field, "%s must be positive, got %s", p.name, p.d)
-		}
+	num := func(field, name string, n, lo, hi int) bound {
+		return bound{field, name, int64(n), int64(lo), int64(hi), false}
 	}
-	counts := []struct {
-		field, name string
-		n           int
-	}{
-		{"MaxBackfill", "max backfill", c.MaxBackfill},
-		{"HandoffSlots", "handoff slots", c.HandoffSlots},
-		{"FinalizerWaitSlots", "finalizer wait slots", c.FinalizerWaitSlots},
-		{"APIFailures", "api failures", c.APIFailures},
-	}
-	for _, p := range counts {
-		if p.n < 1 {
-			add(p.field, "%s must be at least 1, got %d", p.name, p.n)
-		}
-	}
-	nonNegative := []struct {
-		field, name string
-		n           int64
-	}{
-		{"MarginSlots", "margin slots", int64(c.MarginSlots)},
-		{"MinPeers", "min peers", int64(c.MinPeers)},
-		{"MinProducers", "min producers", int64(c.MinProducers)},
-		{"ContendStagger", "contend stagger", int64(c.ContendStagger)},
-		{"HandoffStagger", "handoff stagger", int64(c.HandoffStagger)},
-		{"MaxHandoffAge", "max handoff age", int64(c.MaxHandoffAge)},
-	}
-	for _, p := range nonNegative {
-		if p.n < 0 {
-			add(p.field, "%s must not be negative", p.name)
-		}
-	}
-	maxDur := []struct {
-		field, name string
-		d, max      time.Duration
-	}{
-		{"PollInterval", "poll interval", c.PollInterval, MaxPollInterval},
-		{"BlockInterval", "block interval", c.BlockInterval, MaxBlockInterval},
-		{"CallTimeout", "call timeout", c.CallTimeout, MaxCallTimeout},
-		{"FenceMargin", "fence margin", c.FenceMargin, MaxStagger},
-		{"ContendStagger", "contend stagger", c.ContendStagger, MaxStagger},
-		{"HandoffStagger", "handoff stagger", c.HandoffStagger, MaxStagger},
-		{"MaxHandoffAge", "max handoff age", c.MaxHandoffAge, MaxHandoffAgeLimit},
-		{"HeadStall", "head stall", c.HeadStall, MaxHeadStall},
-		{"LIBStall", "LIB stall", c.LIBStall, MaxLIBStall},
-	}
-	for _, p := range maxDur {
-		if p.d > p.max {
-			add(p.field, "%s must be at most %s, got %s", p.name, p.max, p.d)
+	for _, b := range []bound{
+		dur("PollInterval", "poll interval", c.PollInterval, 1, MaxPollInterval),
+		dur("BlockInterval", "block interval", c.BlockInterval, 1, MaxBlockInterval),
+		dur("CallTimeout", "call timeout", c.CallTimeout, 1, MaxCallTimeout),
+		dur("FenceMargin", "fence margin", c.FenceMargin, 1, MaxStagger),
+		dur("HeadStall", "head stall", c.HeadStall, 1, MaxHeadStall),
+		dur("LIBStall", "LIB stall", c.LIBStall, 1, MaxLIBStall),
+		dur("ProducersWindow", "producers window", c.ProducersWindow, 1, 0),
+		dur("ContendStagger", "contend stagger", c.ContendStagger, 0, MaxStagger),
+		dur("HandoffStagger", "handoff stagger", c.HandoffStagger, 0, MaxStagger),
+		dur("MaxHandoffAge", "max handoff age", c.MaxHandoffAge, 0, MaxHandoffAgeLimit),
+		num("MaxBackfill", "max backfill", c.MaxBackfill, 1, MaxWindowBlocks),
+		num("HandoffSlots", "handoff slots", c.HandoffSlots, 1, MaxSlots),
+		num("FinalizerWaitSlots", "finalizer wait slots", c.FinalizerWaitSlots, 1, MaxSlots),
+		num("APIFailures", "api failures", c.APIFailures, 1, MaxAPIFailures),
+		num("MarginSlots", "margin slots", c.MarginSlots, 0, MaxMarginSlots),
+		num("MinPeers", "min peers", c.MinPeers, 0, MaxMinPeers),
+		num("MinProducers", "min producers", c.MinProducers, 0, MaxMinProducers),
+	} {
+		if msg := b.check(); msg != "" {
+			add(b.field, "%s", msg)
 		}
 	}
 	if c.BlockInterval > 0 && c.BlockInterval <= MaxBlockInterval && c.ProducersWindow > MaxProducersWindow(c.BlockInterval) {
 		add("ProducersWindow", "producers window must be at most %s (%d blocks of %s, what the keeper remembers), got %s",
 			MaxProducersWindow(c.BlockInterval), MaxWindowBlocks, c.BlockInterval, c.ProducersWindow)
 	}
-	maxN := []struct {
-		field, name string
-		n, max      int
-	}{
-		{"MaxBackfill", "max backfill", c.MaxBackfill, MaxWindowBlocks},
-		{"MarginSlots", "margin slots", c.MarginSlots, MaxMarginSlots},
-		{"HandoffSlots", "handoff slots", c.HandoffSlots, MaxSlots},
-		{"FinalizerWaitSlots", "finalizer wait slots", c.FinalizerWaitSlots, MaxSlots},
-		{"MinPeers", "min peers", c.MinPeers, MaxMinPeers},
-		{"APIFailures", "api failures", c.APIFailures, MaxAPIFailures},
-		{"MinProducers", "min producers", c.MinProducers, MaxMinProducers},
-	}
-	for _, p := range maxN {
-		if p.n > p.max {
-			add(p.field, "%s must be at most %d, got %d", p.name, p.max, p.n)
-		}
-	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("keeper: invalid config: %w", err)
 	}
 	return nil
+}
+
+// bound is the range of one numeric setting: a duration or a count, at least min (0 or 1) and,
+// when max is not 0, at most max.
+type bound struct {
+	field, name   string
+	value, lo, hi int64
+	duration      bool
+}
+
+// check returns what is wrong with the value, or "".
+func (b bound) check() string {
+	show := func(v int64) string {
+		if b.duration {
+			return time.Duration(v).String()
+		}
+		return strconv.FormatInt(v, 10)
+	}
+	switch {
+	case b.value < b.lo && b.lo == 0:
+		return b.name + " must not be negative"
+	case b.value < b.lo && b.duration:
+		return fmt.Sprintf("%s must be positive, got %s", b.name, show(b.value))
+	case b.value < b.lo:
+		return fmt.Sprintf("%s must be at least %s, got %s", b.name, show(b.lo), show(b.value))
+	case b.hi != 0 && b.value > b.hi:
+		return fmt.Sprintf("%s must be at most %s, got %s", b.name, show(b.hi), show(b.value))
+	}
+	return ""
 }
 
 // checkArgv checks a command's argv (empty for none): no more than MaxCommandArgs elements,
