@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/eoskeeper/eoskeeper/nodeos"
 )
 
 // Hand-off bounds.
@@ -91,7 +93,19 @@ func (k *Keeper) resignHandoff(ctx context.Context, reason string, stoppedAt tim
 		return nil
 	}
 	return &Handoff{To: succ[0].Node, Watermark: wm, Successors: succ, Reason: reason, Head: head, StoppedAt: stoppedAt,
-		ResumeFrom: k.resumeFrom()}
+		ResumeFrom: k.resumeFrom(k.stopSlot(stoppedAt, answers))}
+}
+
+// stopSlot returns the latest slot in which our nodeos may have signed a block before it
+// stopped: the slot of the head just read for a nodeos that answers (stopHead read it again),
+// otherwise the slot of the head last read plus the slots the chain can have made since
+// (blocksSince), as stopHead counts blocks.
+func (k *Keeper) stopSlot(stoppedAt time.Time, answers bool) nodeos.Slot {
+	o := &k.obs
+	if (answers && o.reachable) || o.headAdvancedAt.IsZero() {
+		return o.headSlot
+	}
+	return o.headSlot + nodeos.Slot(k.blocksSince(o.headAdvancedAt, stoppedAt))
 }
 
 // stopHead returns the head block number up to which our producer's blocks may be this
@@ -113,18 +127,32 @@ func (k *Keeper) stopHead(ctx context.Context, stoppedAt time.Time, answers bool
 	return o.head + k.blocksSince(o.headAdvancedAt, stoppedAt)
 }
 
-// resumeFrom returns the slot before which no successor resumes: inside our producer's turn,
-// the end of that turn plus the propagation margin; zero between our turns. A block our nodeos
-// was signing as it paused can still reach the chain, and a successor resuming in the same
-// turn would sign beside it; a turn's blocks come from one node. It is chain time, so it holds
-// on a chain of any block interval; the successors compare it with their own head.
-func (k *Keeper) resumeFrom() uint32 {
+// resumeFrom returns the slot before which no successor resumes: when a turn of our producer
+// was under way at any slot from the head last read up to stop (stopSlot), the end of the
+// latest such turn plus the propagation margin; zero otherwise. A block our nodeos signed
+// before it stopped can still reach the chain, and a successor resuming in the same turn would
+// sign beside it; a turn's blocks come from one node. The head last read of a nodeos that died
+// may still be the block before our turn while our nodeos already signed the turn's first
+// block, which is why the window reaches the stop and not only the head read. It is chain
+// time, so it holds on a chain of any block interval; the successors compare it with their
+// own head.
+func (k *Keeper) resumeFrom(stop nodeos.Slot) uint32 {
 	o := &k.obs
 	if !o.schedKnown || o.head == 0 {
 		return 0
 	}
-	turn, in := o.sched.CurrentTurn(k.cfg.Producer, o.headSlot)
-	if !in {
+	// The latest turn of ours that began by the stop.
+	turn, ok := o.sched.CurrentTurn(k.cfg.Producer, stop)
+	if !ok {
+		next, scheduled := o.sched.NextTurn(k.cfg.Producer, stop)
+		round := nodeos.Slot(o.sched.RoundBlocks())
+		if !scheduled || next.First < round {
+			return 0
+		}
+		turn = nodeos.Turn{Producer: next.Producer, First: next.First - round, End: next.End - round}
+	}
+	// A turn that had ended by the head read left its blocks in what was read.
+	if turn.End <= o.headSlot {
 		return 0
 	}
 	return uint32(turn.End) + uint32(k.cfg.MarginSlots)

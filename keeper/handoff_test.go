@@ -177,20 +177,49 @@ func TestResumeFrom(t *testing.T) {
 	if !ok {
 		t.Fatal("no turn of ours")
 	}
+	end := uint32(ours.End) + 2 // the end of our turn and the 2-slot margin
 	tests := []struct {
-		name string
-		slot nodeos.Slot
-		want uint32
+		name       string
+		head, stop nodeos.Slot // the slot of the head last read, and of the stop
+		want       uint32
 	}{
-		{"inside our turn: its end and the 2-slot margin", ours.First + 3, uint32(ours.End) + 2},
-		{"at its last slot", ours.End - 1, uint32(ours.End) + 2},
-		{"between our turns", ours.End + 1, 0},
+		{"inside our turn", ours.First + 3, ours.First + 3, end},
+		{"at its last slot", ours.End - 1, ours.End - 1, end},
+		{"between our turns", ours.End + 1, ours.End + 1, 0},
+		// The head read is the block before our turn, but the nodeos died after it could have
+		// signed the turn's first block.
+		{"head read before our turn, stopped in it", ours.First - 1, ours.First + 1, end},
+		{"head read before our turn, stopped before it", ours.First - 3, ours.First - 1, 0},
+		{"head read in our turn, stopped after it", ours.End - 2, ours.End + 3, end},
+		{"head read after our turn, stopped before the next", ours.End, ours.End + 30, 0},
+		{"a whole round unread: the latest turn", ours.First - 1, ours.First + 48 + 1, end + 48},
 	}
 	for _, tc := range tests {
-		k.obs.headSlot = tc.slot
-		if got := k.resumeFrom(); got != tc.want {
+		k.obs.headSlot = tc.head
+		if got := k.resumeFrom(tc.stop); got != tc.want {
 			t.Errorf("%s: resumeFrom = %d, want %d", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestStopSlot: a resigning holder whose nodeos cannot be read counts the slots the chain can
+// have made since its head last advanced; one whose nodeos answers uses the head read.
+func TestStopSlot(t *testing.T) {
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	cfg := DefaultConfig()
+	cfg.Producer, cfg.Node, cfg.Role = "eosstorebest", "a", RoleA
+	k, err := New(cfg, Deps{Node: nopNode{}, Lock: nopLock{}, Clock: fixedClock{now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.obs.head, k.obs.headSlot, k.obs.headAdvancedAt = 1000, 5000, now.Add(-2*time.Second)
+	k.obs.reachable = false
+	if got := k.stopSlot(now, false); got != 5005 {
+		t.Errorf("stopSlot of a dead nodeos = %d, want 5005: 4 slots of 500 ms and one on its way", got)
+	}
+	k.obs.reachable = true
+	if got := k.stopSlot(now, true); got != 5000 {
+		t.Errorf("stopSlot of a nodeos that answers = %d, want the head read, 5000", got)
 	}
 }
 

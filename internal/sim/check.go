@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +29,9 @@ func (w *World) violate(rule, format string, args ...any) {
 	w.tracef("check", "VIOLATION", "%s: %s", rule, v.Detail)
 }
 
-// checkSlot: never two nodes producing in one slot.
+// checkSlot: never two nodes producing in one slot, nor in one turn of ours. A turn's
+// blocks come from one node: a node that signs later in a turn another node began may not have
+// the other's newest block yet, and forks the chain as surely as one that signs the same slot.
 func (w *World) checkSlot(r slotRecord) {
 	w.stats.OurSlots++
 	if !r.onMain {
@@ -38,6 +41,27 @@ func (w *World) checkSlot(r slotRecord) {
 		w.stats.DoubleSlots++
 		w.violate("double-production", "slot %d signed by %v", r.slot, r.signers)
 	}
+	t := &w.turn
+	if ts := turnStart(r.slot); ts != t.first {
+		*t = turnSigners{first: ts}
+	}
+	for _, n := range r.signers {
+		if !slices.Contains(t.nodes, n) {
+			t.nodes = append(t.nodes, n)
+		}
+	}
+	if len(t.nodes) > 1 && !t.split {
+		t.split = true
+		w.stats.SplitTurns++
+		w.violate("split-turn", "turn from slot %d signed by %v", t.first, t.nodes)
+	}
+}
+
+// turnSigners are the nodes that signed blocks in the turn of ours under way.
+type turnSigners struct {
+	first nodeos.Slot
+	nodes []string
+	split bool // reported already
 }
 
 // afterStep runs after every step of every agent: never two nodes able to produce (unpaused,

@@ -33,11 +33,11 @@ func RunSeeds(first int64, n, workers int, opts Options) []Result {
 
 // Summary adds up the figures of many runs.
 type Summary struct {
-	Seeds, Failed, Overlapping int
-	Simulated                  time.Duration
-	Faults, Takeovers          map[string]int
-	Violations                 map[string]int
-	OurSlots, Missed, Double   int
+	Seeds, Failed, Overlapping      int
+	Simulated                       time.Duration
+	Faults, Takeovers               map[string]int
+	Violations                      map[string]int
+	OurSlots, Missed, Double, Split int
 }
 
 // Add counts one result.
@@ -65,6 +65,7 @@ func (s *Summary) Add(r Result) {
 	s.OurSlots += r.Stats.OurSlots
 	s.Missed += r.Stats.MissedSlots
 	s.Double += r.Stats.DoubleSlots
+	s.Split += r.Stats.SplitTurns
 }
 
 // String renders the summary as a few lines of figures.
@@ -72,7 +73,7 @@ func (s Summary) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "seeds %d, failed %d, simulated %.1f h, schedules with overlapping faults %d\n",
 		s.Seeds, s.Failed, s.Simulated.Hours(), s.Overlapping)
-	fmt.Fprintf(&b, "our slots %d, missed %d, double-produced %d\n", s.OurSlots, s.Missed, s.Double)
+	fmt.Fprintf(&b, "our slots %d, missed %d, double-produced %d, turns split between nodes %d\n", s.OurSlots, s.Missed, s.Double, s.Split)
 	fmt.Fprintf(&b, "faults: %s\n", counts(s.Faults))
 	fmt.Fprintf(&b, "takeovers: %s\n", counts(s.Takeovers))
 	fmt.Fprintf(&b, "violations: %s", counts(s.Violations))

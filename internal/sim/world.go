@@ -55,9 +55,10 @@ type Stats struct {
 	// Takeovers counts lock acquisitions by a node other than the last holder, by path.
 	Takeovers map[string]int
 	// OurSlots, MissedSlots and DoubleSlots count our producer's slots, those without a block
-	// of ours on the main chain, and those signed by two nodes.
-	OurSlots, MissedSlots, DoubleSlots int
-	AgentStarts, Fenced, LostReplies   int
+	// of ours on the main chain, and those signed by two nodes; SplitTurns our turns signed by
+	// two nodes.
+	OurSlots, MissedSlots, DoubleSlots, SplitTurns int
+	AgentStarts, Fenced, LostReplies               int
 	// Simulated is the virtual time the run covered.
 	Simulated time.Duration
 }
@@ -87,6 +88,8 @@ type World struct {
 	viol   []Violation
 	// acq lists every acquisition of the lock, in order.
 	acq []acquisition
+	// turn tracks who signed the turn of ours under way (checkSlot).
+	turn turnSigners
 	// settleFrom is when the faults stopped.
 	settleFrom time.Time
 }
