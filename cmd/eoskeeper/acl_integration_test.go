@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/consul/api"
-	"github.com/hashicorp/go-hclog"
 
 	"github.com/eoskeeper/eoskeeper/internal/consultest"
 	"github.com/eoskeeper/eoskeeper/keeper"
@@ -37,15 +35,14 @@ func TestACLLeastPrivilege(t *testing.T) {
 
 	cluster := consultest.StartCluster(t, 1, consultest.WithACL(aclManagementToken))
 	mgmt := cluster.Servers[0].Client()
-	net := nodeostest.NewNetwork(nodeostest.Config{Producers: 4, BlockInterval: 50 * time.Millisecond})
-	t.Cleanup(net.Close)
+	net := newAgentNetwork(t)
 	if net.Ours() != "eosstorebest" {
 		t.Fatalf("the policies name eosstorebest; the network's producer is %s", net.Ours())
 	}
 
 	dir := t.TempDir()
 	agentRules := readPolicy(t, "agent-bp-a.hcl")
-	paths, listen, tokenFiles, tokens := map[string]string{}, map[string]string{}, map[string]string{}, map[string]*api.ACLToken{}
+	agents, tokenFiles, tokens := map[string]testAgent{}, map[string]string{}, map[string]*api.ACLToken{}
 	for _, role := range []string{"A", "B"} {
 		name := "bp-" + strings.ToLower(role)
 		consul := cluster.AddClient(consultest.WithACL(aclManagementToken), consultest.WithNodeName(name))
@@ -55,58 +52,13 @@ func TestACLLeastPrivilege(t *testing.T) {
 			t.Fatal(err)
 		}
 		nd := net.AddNode(nodeostest.NodeConfig{Name: name, ProducerNode: true})
-		listen[name] = freeAddr(t)
-		paths[name] = filepath.Join(dir, name+".hcl")
-		hcl := fmt.Sprintf(`
-node {
-  name = %q
-  role = %q
-}
-producer = %q
-nodeos {
-  url           = %q
-  log_file      = %q
-  poll_interval = "100ms"
-  timeout       = "1s"
-}
-consul {
-  address     = %q
-  token_file  = %q
-  session_ttl = "10s"
-  lost_after  = "4s"
-  lock_delay  = "4s"
-}
-alerts {
-  min_peers = 1
-}
-output "http" {
-  listen = %q
-}
-logging {
-  level = "warn"
-}
-`, name, role, net.Ours(), nd.URL, nd.LogPath, consul.HTTPAddr, tokenFiles[name], listen[name])
-		if err := os.WriteFile(paths[name], []byte(hcl), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		agents[name] = writeAgentHCL(t, dir, agentSpec{name: name, role: role, producer: net.Ours(), nodeos: nd, consul: consul.HTTPAddr,
+			consulExtra: fmt.Sprintf("  token_file  = %q", tokenFiles[name])})
 	}
-	startAgent := func(name string) (stop func()) {
-		cfg, diags := LoadConfig(paths[name])
-		if diags.HasErrors() {
-			t.Fatalf("load %s: %s", name, diags.Error())
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		logger := hclog.New(&hclog.LoggerOptions{Name: name, Level: hclog.Warn, Output: testWriter{t}})
-		go func() { done <- runAgent(ctx, paths[name], cfg, logger) }()
-		return func() { cancel(); <-done }
-	}
-	stopA := startAgent("bp-a")
-	defer stopA()
-	waitStatus(t, listen["bp-a"], 30*time.Second, func(s keeper.Status) bool { return s.State == keeper.Leader && s.Producing })
-	stopB := startAgent("bp-b")
-	defer stopB()
-	waitStatus(t, listen["bp-b"], 30*time.Second, func(s keeper.Status) bool { return s.State == keeper.Standby && s.Healthy })
+	startAgent(t, agents["bp-a"], agentOptions{})
+	waitStatus(t, agents["bp-a"].listen, 30*time.Second, func(s keeper.Status) bool { return s.State == keeper.Leader && s.Producing })
+	startAgent(t, agents["bp-b"], agentOptions{})
+	waitStatus(t, agents["bp-b"].listen, 30*time.Second, func(s keeper.Status) bool { return s.State == keeper.Standby && s.Healthy })
 
 	// The agents registered their services under their own tokens.
 	services, _, err := mgmt.Catalog().Service("eoskeeper", "", nil)
@@ -124,14 +76,14 @@ logging {
 	waitFor(t, 20*time.Second, "both agents in `eoskeeper status`", func() bool {
 		ui.OutputWriter.Reset()
 		ui.ErrorWriter.Reset()
-		code := (&StatusCommand{UI: ui}).Run([]string{"-config", paths["bp-a"]})
+		code := (&StatusCommand{UI: ui}).Run([]string{"-config", agents["bp-a"].path})
 		if code != 0 {
 			t.Fatalf("status with the operator token: %s", ui.ErrorWriter.String())
 		}
 		out := ui.OutputWriter.String()
 		return strings.Contains(out, "lock holder: bp-a") && strings.Contains(out, "\nbp-b ")
 	})
-	if code := (&PauseCommand{UI: ui}).Run([]string{"-config", paths["bp-a"], "-reason", "acl test"}); code != 0 {
+	if code := (&PauseCommand{UI: ui}).Run([]string{"-config", agents["bp-a"].path, "-reason", "acl test"}); code != 0 {
 		t.Fatalf("pause with the operator token: %s", ui.ErrorWriter.String())
 	}
 	pair, _, err := mgmt.KV().Get("eoskeeper/eosstorebest/maintenance", nil)
@@ -141,24 +93,16 @@ logging {
 	if v := string(pair.Value); !strings.Contains(v, op.AccessorID) || !strings.Contains(v, "ops: alice") {
 		t.Errorf("maintenance flag does not name the operator's token %s: %s", op.AccessorID, v)
 	}
-	waitStatus(t, listen["bp-b"], 10*time.Second, func(s keeper.Status) bool { return s.State == keeper.Maintenance })
+	waitStatus(t, agents["bp-b"].listen, 10*time.Second, func(s keeper.Status) bool { return s.State == keeper.Maintenance })
 	if code := (&ResumeCommand{UI: ui}).Run([]string{"-producer", "eosstorebest", "-consul-addr", cluster.Clients[0].HTTPAddr, "-by", "alice"}); code != 0 {
 		t.Fatalf("resume with flags only: %s", ui.ErrorWriter.String())
 	}
-	waitStatus(t, listen["bp-b"], 10*time.Second, func(s keeper.Status) bool { return s.State == keeper.Standby })
-	waitFor(t, 30*time.Second, "switchover to bp-b accepted", func() bool {
-		ui.OutputWriter.Reset()
-		ui.ErrorWriter.Reset()
-		code := (&SwitchoverCommand{UI: ui}).Run([]string{"-config", paths["bp-a"], "-to", "bp-b", "-timeout", "60s"})
-		if code != 0 && !strings.Contains(ui.ErrorWriter.String(), "is not a healthy paused standby") {
-			t.Fatalf("switchover with the operator token: %s", ui.ErrorWriter.String())
-		}
-		return code == 0
-	})
-	waitStatus(t, listen["bp-b"], 10*time.Second, func(s keeper.Status) bool { return s.State == keeper.Leader && s.Producing })
+	waitStatus(t, agents["bp-b"].listen, 10*time.Second, func(s keeper.Status) bool { return s.State == keeper.Standby })
+	switchoverWhenReady(t, ui, agents["bp-a"].path, "bp-b", 30*time.Second)
+	waitStatus(t, agents["bp-b"].listen, 10*time.Second, func(s keeper.Status) bool { return s.State == keeper.Leader && s.Producing })
 	waitFor(t, 10*time.Second, "the switchover in `eoskeeper history`", func() bool {
 		ui.OutputWriter.Reset()
-		if code := (&HistoryCommand{UI: ui}).Run([]string{"-config", paths["bp-b"]}); code != 0 {
+		if code := (&HistoryCommand{UI: ui}).Run([]string{"-config", agents["bp-b"].path}); code != 0 {
 			t.Fatalf("history with the operator token: %s", ui.ErrorWriter.String())
 		}
 		return strings.Contains(ui.OutputWriter.String(), "switchover")
@@ -197,11 +141,11 @@ logging {
 		want        []string
 	}{
 		{"pause with the agent's token", tokens["bp-a"].SecretID, &PauseCommand{UI: ui},
-			[]string{"-config", paths["bp-a"], "-reason", "x"}, []string{"key:write", "eoskeeper/eosstorebest/maintenance", "examples/acl/operator.hcl"}},
+			[]string{"-config", agents["bp-a"].path, "-reason", "x"}, []string{"key:write", "eoskeeper/eosstorebest/maintenance", "examples/acl/operator.hcl"}},
 		{"switchover with the agent's token", tokens["bp-a"].SecretID, &SwitchoverCommand{UI: ui},
-			[]string{"-config", paths["bp-a"], "-to", "bp-a", "-timeout", "10s"}, []string{"key:write", "eoskeeper/eosstorebest/switchover"}},
+			[]string{"-config", agents["bp-a"].path, "-to", "bp-a", "-timeout", "10s"}, []string{"key:write", "eoskeeper/eosstorebest/switchover"}},
 		{"status with a token without policy", createToken(t, mgmt, "", "", "nothing").SecretID, &StatusCommand{UI: ui},
-			[]string{"-config", paths["bp-a"]}, []string{"key read on eoskeeper/eosstorebest/"}},
+			[]string{"-config", agents["bp-a"].path}, []string{"key read on eoskeeper/eosstorebest/"}},
 	} {
 		t.Setenv(api.HTTPTokenEnvName, tc.token)
 		ui.OutputWriter.Reset()
@@ -235,7 +179,7 @@ logging {
 		now, _, err := mgmt.KV().Get("eoskeeper/eosstorebest/nodes/bp-b", nil)
 		return err == nil && now != nil && now.ModifyIndex > before.ModifyIndex
 	})
-	waitStatus(t, listen["bp-b"], time.Second, func(s keeper.Status) bool { return s.State == keeper.Leader && s.Producing })
+	waitStatus(t, agents["bp-b"].listen, time.Second, func(s keeper.Status) bool { return s.State == keeper.Leader && s.Producing })
 	if err := nodeostest.CheckNoDoubleProduction(net.Ledger()); err != nil {
 		t.Fatal(err)
 	}

@@ -2,15 +2,10 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/hashicorp/go-hclog"
 
 	"github.com/eoskeeper/eoskeeper/internal/consultest"
 	"github.com/eoskeeper/eoskeeper/keeper"
@@ -38,78 +33,23 @@ func TestAgentsRecordHistory(t *testing.T) {
 	Version, Commit = "v9.9.9", "feedfacecafe"
 	t.Cleanup(func() { Version, Commit = oldV, oldC })
 	srv := consultest.Start(t)
-	net := nodeostest.NewNetwork(nodeostest.Config{Producers: 4, BlockInterval: 50 * time.Millisecond})
-	t.Cleanup(net.Close)
-	dir := t.TempDir()
-	paths, listen := map[string]string{}, map[string]string{}
-	for _, role := range []string{"A", "B"} {
-		name := strings.ToLower(role)
-		nd := net.AddNode(nodeostest.NodeConfig{Name: name, ProducerNode: true})
-		listen[name] = freeAddr(t)
-		paths[name] = filepath.Join(dir, name+".hcl")
-		hcl := fmt.Sprintf(`
-node {
-  name = %q
-  role = %q
-}
-producer = %q
-nodeos {
-  url           = %q
-  log_file      = %q
-  poll_interval = "100ms"
-  timeout       = "1s"
-}
-consul {
-  address     = %q
-  session_ttl = "10s"
-  lost_after  = "4s"
-  lock_delay  = "4s"
-}
-alerts {
-  min_peers = 1
-}
-output "http" {
-  listen = %q
-}
-logging {
-  level = "warn"
-}
-`, name, role, net.Ours(), nd.URL, nd.LogPath, srv.HTTPAddr, listen[name])
-		if err := os.WriteFile(paths[name], []byte(hcl), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	net := newAgentNetwork(t)
+	agents := writeAgents(t, net, t.TempDir(), srv.HTTPAddr, "A", "B")
 	for _, name := range []string{"a", "b"} {
-		cfg, diags := LoadConfig(paths[name])
-		if diags.HasErrors() {
-			t.Fatalf("load %s: %s", name, diags.Error())
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		logger := hclog.New(&hclog.LoggerOptions{Name: name, Level: hclog.Warn, Output: testWriter{t}})
-		go func() { done <- runAgent(ctx, paths[name], cfg, logger) }()
-		t.Cleanup(func() { cancel(); <-done })
+		startAgent(t, agents[name], agentOptions{})
 		want := keeper.Standby
 		if name == "a" {
 			want = keeper.Leader
 		}
-		waitStatus(t, listen[name], 20*time.Second, func(s keeper.Status) bool { return s.State == want && s.Healthy })
+		waitStatus(t, agents[name].listen, 20*time.Second, func(s keeper.Status) bool { return s.State == want && s.Healthy })
 	}
 
 	ui := newTestUI()
-	waitFor(t, 20*time.Second, "switchover to b accepted", func() bool {
-		ui.OutputWriter.Reset()
-		ui.ErrorWriter.Reset()
-		code := (&SwitchoverCommand{UI: ui}).Run([]string{"-config", paths["a"], "-to", "b", "-timeout", "60s"})
-		if code != 0 && !strings.Contains(ui.ErrorWriter.String(), "is not a healthy paused standby") {
-			t.Fatalf("switchover: %s", ui.ErrorWriter.String())
-		}
-		return code == 0
-	})
+	switchoverWhenReady(t, ui, agents["a"].path, "b", 20*time.Second)
 
 	var entries []HistoryEntry
 	readEntries := func() []HistoryEntry {
-		cfg, _ := LoadConfig(paths["a"])
+		cfg, _ := LoadConfig(agents["a"].path)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		h, _, err := readHistory(ctx, srv.Client().KV(), historyKey(cfg))
@@ -140,7 +80,7 @@ logging {
 	ctx, cancel := context.WithCancel(context.Background())
 	exit := make(chan int, 1)
 	go func() {
-		exit <- (&StatusCommand{UI: wui, ctx: ctx}).Run([]string{"-config", paths["a"], "-watch", "-interval", "100ms"})
+		exit <- (&StatusCommand{UI: wui, ctx: ctx}).Run([]string{"-config", agents["a"].path, "-watch", "-interval", "100ms"})
 	}()
 	// The agents publish every 5 s: the standby's table row comes to say what it waits for.
 	waitFor(t, 15*time.Second, "status -watch showing a waiting for the lock", func() bool {
@@ -169,7 +109,7 @@ logging {
 		return find(entries, historyTakeover, "b", "a") != nil && (find(entries, historyResign, "b", "") != nil || find(entries, historyFence, "b", "") != nil)
 	})
 	hui := newTestUI()
-	if code := (&HistoryCommand{UI: hui}).Run([]string{"-config", paths["b"]}); code != 0 {
+	if code := (&HistoryCommand{UI: hui}).Run([]string{"-config", agents["b"].path}); code != 0 {
 		t.Fatalf("history: %s", hui.ErrorWriter.String())
 	}
 	t.Logf("eoskeeper history:\n%s", hui.OutputWriter.String())
