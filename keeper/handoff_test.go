@@ -147,12 +147,7 @@ func TestSuccessors(t *testing.T) {
 // the last head read plus the blocks the chain can have made since.
 func TestStopHead(t *testing.T) {
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	cfg := DefaultConfig()
-	cfg.Producer, cfg.Node, cfg.Role = "eosstorebest", "a", RoleA
-	k, err := New(cfg, Deps{Node: nopNode{}, Lock: nopLock{}, Clock: fixedClock{now}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := bareKeeper(t, now)
 	k.obs.head, k.obs.headAdvancedAt = 1000, now.Add(-2*time.Second)
 	for _, answers := range []bool{false, true} { // nopNode's Info fails: a nodeos that stopped answering
 		if got := k.stopHead(context.Background(), now, answers); got != 1005 {
@@ -165,12 +160,7 @@ func TestStopHead(t *testing.T) {
 // that none resumes inside our producer's turn under way.
 func TestResumeFrom(t *testing.T) {
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	cfg := DefaultConfig()
-	cfg.Producer, cfg.Node, cfg.Role = "eosstorebest", "a", RoleA
-	k, err := New(cfg, Deps{Node: nopNode{}, Lock: nopLock{}, Clock: fixedClock{now}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := bareKeeper(t, now)
 	k.obs.sched, k.obs.schedKnown = nodeos.Schedule{Producers: []string{"eosstorebest", "p2", "p3", "p4"}}, true
 	k.obs.head = 1000
 	ours, ok := k.obs.sched.NextTurn("eosstorebest", 480000)
@@ -206,12 +196,7 @@ func TestResumeFrom(t *testing.T) {
 // have made since its head last advanced; one whose nodeos answers uses the head read.
 func TestStopSlot(t *testing.T) {
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	cfg := DefaultConfig()
-	cfg.Producer, cfg.Node, cfg.Role = "eosstorebest", "a", RoleA
-	k, err := New(cfg, Deps{Node: nopNode{}, Lock: nopLock{}, Clock: fixedClock{now}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := bareKeeper(t, now)
 	k.obs.head, k.obs.headSlot, k.obs.headAdvancedAt = 1000, 5000, now.Add(-2*time.Second)
 	k.obs.reachable = false
 	if got := k.stopSlot(now, false); got != 5005 {
@@ -221,6 +206,19 @@ func TestStopSlot(t *testing.T) {
 	if got := k.stopSlot(now, true); got != 5000 {
 		t.Errorf("stopSlot of a nodeos that answers = %d, want the head read, 5000", got)
 	}
+}
+
+// bareKeeper is A's keeper on a clock stopped at now, with a node and a lock that do nothing,
+// for tests that call one of its methods directly.
+func bareKeeper(t *testing.T, now time.Time) *Keeper {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.Producer, cfg.Node, cfg.Role = "eosstorebest", "a", RoleA
+	k, err := New(cfg, Deps{Node: nopNode{}, Lock: nopLock{}, Clock: fixedClock{now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 type fixedClock struct{ t time.Time }
