@@ -78,12 +78,12 @@ func (k *Keeper) blocksSince(t, now time.Time) uint32 {
 // Our nodeos may have signed blocks since the last tick read it. One that answers is read
 // again, so the watermark and head cover them. One that cannot be read vouches by its head
 // instead: Head is then the highest block the chain can have reached by stoppedAt (see
-// stopHead), and the successors accept our blocks up to it (handoffAdmits). Without this, a
+// stopPoint), and the successors accept our blocks up to it (handoffAdmits). Without this, a
 // nodeos that died just after signing blocks the holder had not read left a watermark older
 // than our newest block, every successor refused the record, and production waited for the
 // evidence rule.
 func (k *Keeper) resignHandoff(ctx context.Context, reason string, stoppedAt time.Time, answers bool) *Handoff {
-	head := k.stopHead(ctx, stoppedAt, answers)
+	head, slot := k.stopPoint(ctx, stoppedAt, answers)
 	wm := k.watermark
 	if k.obs.lastOur.Num > wm.Num {
 		wm = k.obs.lastOur
@@ -93,42 +93,32 @@ func (k *Keeper) resignHandoff(ctx context.Context, reason string, stoppedAt tim
 		return nil
 	}
 	return &Handoff{To: succ[0].Node, Watermark: wm, Successors: succ, Reason: reason, Head: head, StoppedAt: stoppedAt,
-		ResumeFrom: k.resumeFrom(k.stopSlot(stoppedAt, answers))}
+		ResumeFrom: k.resumeFrom(slot)}
 }
 
-// stopSlot returns the latest slot in which our nodeos may have signed a block before it
-// stopped: the slot of the head just read for a nodeos that answers (stopHead read it again),
-// otherwise the slot of the head last read plus the slots the chain can have made since
-// (blocksSince), as stopHead counts blocks.
-func (k *Keeper) stopSlot(stoppedAt time.Time, answers bool) nodeos.Slot {
-	o := &k.obs
-	if (answers && o.reachable) || o.headAdvancedAt.IsZero() {
-		return o.headSlot
-	}
-	return o.headSlot + nodeos.Slot(k.blocksSince(o.headAdvancedAt, stoppedAt))
-}
-
-// stopHead returns the head block number up to which our producer's blocks may be this
-// node's nodeos's when it stopped. A nodeos that answers is observed again and its head is
-// returned. Otherwise it is the head last read plus the blocks the chain can have made since
-// it was read (blocksSince): the chain makes at most one block a slot, so no block our nodeos
-// signed before stoppedAt is numbered higher.
-func (k *Keeper) stopHead(ctx context.Context, stoppedAt time.Time, answers bool) uint32 {
+// stopPoint returns where our nodeos may have got to when it stopped: the highest block
+// number our producer's blocks on this node's nodeos can carry, and the latest slot in which
+// it may have signed one. A nodeos that answers is observed again and its head is returned.
+// Otherwise it is the head last read plus the blocks (and slots) the chain can have made
+// since the head last advanced (blocksSince): the chain makes at most one block a slot, so no
+// block our nodeos signed before stoppedAt is numbered higher or lies in a later slot.
+func (k *Keeper) stopPoint(ctx context.Context, stoppedAt time.Time, answers bool) (uint32, nodeos.Slot) {
 	o := &k.obs
 	if answers {
 		k.observe(ctx, k.now())
 		if o.reachable {
-			return o.head
+			return o.head, o.headSlot
 		}
 	}
 	if o.head == 0 || o.headAdvancedAt.IsZero() {
-		return o.head
+		return o.head, o.headSlot
 	}
-	return o.head + k.blocksSince(o.headAdvancedAt, stoppedAt)
+	since := k.blocksSince(o.headAdvancedAt, stoppedAt)
+	return o.head + since, o.headSlot + nodeos.Slot(since)
 }
 
 // resumeFrom returns the slot before which no successor resumes: when a turn of our producer
-// was under way at any slot from the head last read up to stop (stopSlot), the end of the
+// was under way at any slot from the head last read up to stop (stopPoint), the end of the
 // latest such turn plus the propagation margin; zero otherwise. A block our nodeos signed
 // before it stopped can still reach the chain, and a successor resuming in the same turn would
 // sign beside it; a turn's blocks come from one node. The head last read of a nodeos that died

@@ -143,17 +143,34 @@ func TestSuccessors(t *testing.T) {
 	}
 }
 
-// TestStopHead checks the head a resigning holder vouches for when its nodeos cannot be read:
-// the last head read plus the blocks the chain can have made since.
-func TestStopHead(t *testing.T) {
+// TestStopPoint checks the head and slot a resigning holder vouches for: for a nodeos that
+// cannot be read, the last head read plus the blocks (and slots) the chain can have made since;
+// for one that answers, its head read again.
+func TestStopPoint(t *testing.T) {
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	k := bareKeeper(t, now)
-	k.obs.head, k.obs.headAdvancedAt = 1000, now.Add(-2*time.Second)
+	k.obs.head, k.obs.headSlot, k.obs.headAdvancedAt = 1000, 5000, now.Add(-2*time.Second)
 	for _, answers := range []bool{false, true} { // nopNode's Info fails: a nodeos that stopped answering
-		if got := k.stopHead(context.Background(), now, answers); got != 1005 {
-			t.Errorf("stopHead(answers %t) = %d, want 1005: head 1000, 4 blocks of 500 ms and one on its way", answers, got)
+		head, slot := k.stopPoint(context.Background(), now, answers)
+		if head != 1005 || slot != 5005 {
+			t.Errorf("stopPoint(answers %t) = %d, %d; want 1005, 5005: head 1000 in slot 5000, 4 blocks of 500 ms and one on its way", answers, head, slot)
 		}
 	}
+	k.deps.Node = infoNode{head: 1003, at: nodeos.Slot(5003).Time()}
+	if head, slot := k.stopPoint(context.Background(), now, true); head != 1003 || slot != 5003 {
+		t.Errorf("stopPoint of a nodeos that answers = %d, %d; want its head read again, 1003 in slot 5003", head, slot)
+	}
+}
+
+// infoNode answers get_info with one head and nothing else.
+type infoNode struct {
+	nopNode
+	head uint32
+	at   time.Time
+}
+
+func (n infoNode) Info(context.Context) (ChainInfo, error) {
+	return ChainInfo{Head: n.head, HeadTime: n.at, LIB: n.head - 1}, nil
 }
 
 // TestResumeFrom checks the slot before which a resignation's successors do not resume, so
@@ -189,22 +206,6 @@ func TestResumeFrom(t *testing.T) {
 		if got := k.resumeFrom(tc.stop); got != tc.want {
 			t.Errorf("%s: resumeFrom = %d, want %d", tc.name, got, tc.want)
 		}
-	}
-}
-
-// TestStopSlot: a resigning holder whose nodeos cannot be read counts the slots the chain can
-// have made since its head last advanced; one whose nodeos answers uses the head read.
-func TestStopSlot(t *testing.T) {
-	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	k := bareKeeper(t, now)
-	k.obs.head, k.obs.headSlot, k.obs.headAdvancedAt = 1000, 5000, now.Add(-2*time.Second)
-	k.obs.reachable = false
-	if got := k.stopSlot(now, false); got != 5005 {
-		t.Errorf("stopSlot of a dead nodeos = %d, want 5005: 4 slots of 500 ms and one on its way", got)
-	}
-	k.obs.reachable = true
-	if got := k.stopSlot(now, true); got != 5000 {
-		t.Errorf("stopSlot of a nodeos that answers = %d, want the head read, 5000", got)
 	}
 }
 
