@@ -82,18 +82,14 @@ func (c *AgentCommand) Run(args []string) int {
 
 // loadForCommand loads and checks keeper.hcl, printing diagnostics.
 func loadForCommand(ui UI, path string) (*Config, bool) {
-	cfg, diags := LoadConfig(path)
+	cfg, diags, err := loadChecked(path)
 	for _, d := range diags {
 		ui.Error(formatDiagnostic(d))
 	}
-	if diags.HasErrors() {
-		return nil, false
-	}
-	if err := cfg.CheckLibraries(); err != nil {
+	if err != nil {
 		ui.Error("Error: " + err.Error())
-		return nil, false
 	}
-	return cfg, true
+	return cfg, cfg != nil
 }
 
 // agentOptions are the agent's command-line switches beyond its configuration file.

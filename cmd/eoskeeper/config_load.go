@@ -22,6 +22,20 @@ func LoadConfig(path string) (*Config, hcl.Diagnostics) {
 	return ParseConfig(path, src, filepath.Dir(path), nil)
 }
 
+// loadChecked is LoadConfig followed by CheckLibraries: the configuration `eoskeeper validate`,
+// the agent's start and a SIGHUP reload accept. The config is nil when the diagnostics hold an
+// error or the libraries' checks fail (err).
+func loadChecked(path string) (*Config, hcl.Diagnostics, error) {
+	cfg, diags := LoadConfig(path)
+	if diags.HasErrors() {
+		return nil, diags, nil
+	}
+	if err := cfg.CheckLibraries(); err != nil {
+		return nil, diags, err
+	}
+	return cfg, diags, nil
+}
+
 // ParseConfig decodes src, named filename in diagnostics. baseDir resolves relative paths
 // given to file(); lookup reads environment variables for env() (nil means os.LookupEnv).
 func ParseConfig(filename string, src []byte, baseDir string, lookup func(string) (string, bool)) (*Config, hcl.Diagnostics) {

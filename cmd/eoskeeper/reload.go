@@ -33,22 +33,19 @@ type reloader struct {
 
 // reload handles one SIGHUP. It returns the error that made it keep the running outputs.
 func (r *reloader) reload() error {
-	next, diags := LoadConfig(r.path)
+	next, diags, err := loadChecked(r.path)
+	var errs []string
 	for _, d := range diags {
 		if d.Severity == hcl.DiagWarning {
 			r.log.Warn("configuration warning", "warning", formatDiagnostic(d))
+		} else {
+			errs = append(errs, formatDiagnostic(d))
 		}
 	}
-	var err error
-	if diags.HasErrors() {
-		var errs []string
-		for _, d := range diags {
-			if d.Severity == hcl.DiagError {
-				errs = append(errs, formatDiagnostic(d))
-			}
-		}
+	switch {
+	case len(errs) > 0:
 		err = errors.New(strings.Join(errs, "\n"))
-	} else if err = next.CheckLibraries(); err == nil {
+	case err == nil:
 		err = r.outputs.reload(next, r.status)
 	}
 	if err != nil {
