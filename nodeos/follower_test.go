@@ -1,7 +1,6 @@
 package nodeos
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eoskeeper/eoskeeper/internal/testlog"
 	"github.com/eoskeeper/eoskeeper/nodeos/internal/nodeosfmt"
 	"github.com/hashicorp/go-hclog"
 )
@@ -50,34 +50,16 @@ func appendFile(t *testing.T, path, s string) {
 	}
 }
 
-// logBuffer is a concurrency-safe log sink for an hclog logger.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 type runningFollower struct {
 	*Follower
-	logs *logBuffer
+	logs *testlog.Buffer
 	done chan error
 }
 
 // startFollower runs a Follower for the test with a fast poll; it is stopped at cleanup.
 func startFollower(t *testing.T, cfg FollowerConfig) *runningFollower {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &testlog.Buffer{}
 	cfg.Logger = hclog.New(&hclog.LoggerOptions{Output: logs, Level: hclog.Debug})
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = 2 * time.Millisecond

@@ -6,10 +6,10 @@ import (
 	"context"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/eoskeeper/eoskeeper/internal/testlog"
 	"github.com/eoskeeper/eoskeeper/nodeos/nodeostest"
 )
 
@@ -57,24 +57,6 @@ func TestParseDefaults(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe for the command's goroutine and the test's.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestReadyLineAndCleanStop runs the command as a standby against a simulated node: it pauses
 // the node, prints the ready line once, and exits 0 when its context ends.
 func TestReadyLineAndCleanStop(t *testing.T) {
@@ -84,7 +66,7 @@ func TestReadyLineAndCleanStop(t *testing.T) {
 	t.Cleanup(n.Close)
 
 	pr, pw := io.Pipe()
-	var stderr lockedBuffer
+	var stderr testlog.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan int, 1)

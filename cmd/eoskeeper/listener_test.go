@@ -26,6 +26,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/eoskeeper/eoskeeper/cmd/eoskeeper/internal/statushttp"
+	"github.com/eoskeeper/eoskeeper/internal/testlog"
 	"github.com/eoskeeper/eoskeeper/keeper"
 )
 
@@ -283,7 +284,7 @@ func TestExposedListenerWarning(t *testing.T) {
 		t.Fatal(diags)
 	}
 	cfg.HTTP.Listen = "0.0.0.0:0"
-	var log lockedBuffer
+	var log testlog.Buffer
 	ln, _, err := listenStatus(cfg, hclog.New(&hclog.LoggerOptions{Output: &log, Level: hclog.Info}))
 	if err != nil {
 		t.Fatal(err)
@@ -292,7 +293,7 @@ func TestExposedListenerWarning(t *testing.T) {
 	if !strings.Contains(log.String(), "[WARN]") || !strings.Contains(log.String(), "without TLS or authentication") {
 		t.Errorf("agent log:\n%s\nwant the exposure warning", log.String())
 	}
-	var quiet lockedBuffer
+	var quiet testlog.Buffer
 	cfg.HTTP.Listen = "127.0.0.1:0"
 	if ln, _, err = listenStatus(cfg, hclog.New(&hclog.LoggerOptions{Output: &quiet, Level: hclog.Info})); err != nil {
 		t.Fatal(err)

@@ -1,36 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/eoskeeper/eoskeeper/internal/testlog"
 )
-
-// lockedBuffer collects log output written from several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // secretWords are the credentials the tests below put in URLs and environment values.
 var secretWords = []string{"alice", "s3cret", "bob", "carol", "envs3cret"}
@@ -133,7 +115,7 @@ output "http" {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	var logs lockedBuffer
+	var logs testlog.Buffer
 	logger := hclog.New(&hclog.LoggerOptions{Name: "eoskeeper", Level: hclog.Trace, Output: &logs})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()

@@ -1,33 +1,15 @@
 package influx
 
 import (
-	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/eoskeeper/eoskeeper/internal/testlog"
 )
-
-// syncBuffer is a bytes.Buffer safe for the writer's goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestWriterNeverPrintsCredentials: a URL with a query is refused without echoing it, and the
 // retry logs of a URL with user information do not show it.
@@ -42,7 +24,7 @@ func TestWriterNeverPrintsCredentials(t *testing.T) {
 			t.Errorf("New(%q): %v", raw, err)
 		}
 	}
-	var logs syncBuffer
+	var logs testlog.Buffer
 	w, err := New(Config{URL: "http://alice:s3cret@127.0.0.1:1", Database: "db", RetryInitial: 10 * time.Millisecond,
 		FlushInterval: 10 * time.Millisecond, Logger: hclog.New(&hclog.LoggerOptions{Level: hclog.Trace, Output: &logs})})
 	if err != nil {
